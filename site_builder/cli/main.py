@@ -1,0 +1,128 @@
+"""`rectify` / `python -m site_builder`: the command-line entry point."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from site_builder import __version__, pipeline
+from site_builder.cli.output import print_diagnostics, summary
+from site_builder.diagnostics import has_errors
+from site_builder.site import SiteError
+
+
+def _as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”无法识别，请写成 2020-12-31") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="rectify", description="巡察整改台账：校验 YAML 台账，生成内部检索站点。"
+    )
+    top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = top.add_subparsers(dest="command", required=True, metavar="命令")
+
+    p = sub.add_parser("validate", help="校验台账数据，按“文件:行:列: 代码 说明”输出问题")
+    p.add_argument("paths", nargs="*", help="只报告这些文件或目录中的问题（默认全部）")
+    p.add_argument("--root", default=".", help="台账仓库根目录（默认当前目录）")
+    p.add_argument("--format", choices=["text", "json", "github"], default="text")
+    p.set_defaults(func=cmd_validate)
+
+    for name, helptext in (("build", "生成站点到 OUT/site"), ("serve", "生成站点并在本机启动预览")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--root", default=".", help="台账仓库根目录（默认当前目录）")
+        p.add_argument("--out", default="build", help="构建目录（默认 build）")
+        p.add_argument("--as-of", type=_as_of, help="按此日期计算预警（默认取设置中的 as_of，否则今天）")
+        p.add_argument("--keep-going", action="store_true", help="数据有错误时仍生成站点")
+        p.add_argument("--timings", action="store_true", help="打印各阶段耗时")
+        p.add_argument("--verbose", action="store_true", help="显示站点引擎的日志")
+        if name == "serve":
+            p.add_argument("--host", default="127.0.0.1")
+            p.add_argument("--port", type=int, default=8000)
+        p.set_defaults(func=cmd_build if name == "build" else cmd_serve)
+
+    p = sub.add_parser("diagnostics", help="列出全部诊断代码（Markdown）")
+    p.set_defaults(func=cmd_diagnostics)
+    return top
+
+
+def _in_paths(file: str, root: Path, paths: list[str]) -> bool:
+    if not paths:
+        return True
+    target = (root / file).resolve()
+    return any(target == Path(p).resolve() or Path(p).resolve() in target.parents for p in paths)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    root = Path(args.root)
+    if not root.is_dir():
+        print(f"找不到目录：{root}", file=sys.stderr)
+        return 2
+    _, diagnostics = pipeline.check_project(root)
+    shown = [d for d in diagnostics if _in_paths(d.file, root, args.paths)]
+    print_diagnostics(shown, args.format)
+    return 1 if has_errors(shown) else 0
+
+
+def _build(args: argparse.Namespace) -> pipeline.BuildResult | None:
+    root = Path(args.root)
+    if not root.is_dir():
+        print(f"找不到目录：{root}", file=sys.stderr)
+        return None
+    try:
+        result = pipeline.build(
+            root, Path(args.out), as_of=args.as_of, keep_going=args.keep_going, verbose=args.verbose
+        )
+    except SiteError as exc:
+        print(f"构建失败：{exc}", file=sys.stderr)
+        return None
+    errors = has_errors(result.diagnostics)
+    if result.diagnostics:
+        print_diagnostics(result.diagnostics)
+    if args.timings:
+        for name, seconds in result.timings.stages:
+            print(f"  {name:<8}{seconds:8.2f} s", file=sys.stderr)
+        print(f"  {'合计':<8}{result.timings.total:8.2f} s", file=sys.stderr)
+    if result.site_dir is None:
+        print(f"数据有错误，未生成站点。{summary(result.diagnostics)}"
+              "修正后重试，或加 --keep-going 强制生成。", file=sys.stderr)
+        return None
+    note = "（数据有错误，已按 --keep-going 生成）" if errors else ""
+    print(f"已生成站点：{result.site_dir}（{result.pages} 个页面）{note}", file=sys.stderr)
+    return result
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    return 0 if _build(args) else 1
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from site_builder.cli.serve import serve
+
+    result = _build(args)
+    if result is None:
+        return 1
+    serve(result.site_dir, args.host, args.port, lambda: _build(args), Path(args.root))
+    return 0
+
+
+def cmd_diagnostics(args: argparse.Namespace) -> int:
+    from site_builder.diagnostics.docs import catalogue_markdown
+
+    print(catalogue_markdown(), end="")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,29 @@
+"""Printing diagnostics and summaries for people and for machines."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+
+from site_builder.diagnostics import Diagnostic, Severity
+from site_builder.diagnostics.core import dumps_json
+
+
+def print_diagnostics(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
+    if fmt == "json":
+        print(dumps_json(diagnostics))
+        return
+    for d in diagnostics:
+        print(d.as_github() if fmt == "github" else d.as_text())
+    if fmt == "text":
+        print(summary(diagnostics), file=sys.stderr)
+
+
+def summary(diagnostics: list[Diagnostic]) -> str:
+    counts = Counter(d.severity for d in diagnostics)
+    errors, warnings = counts[Severity.ERROR], counts[Severity.WARNING]
+    if not errors and not warnings:
+        return "校验通过：没有发现问题。"
+    files = len({d.file for d in diagnostics})
+    verdict = "校验未通过" if errors else "校验通过"
+    return f"{verdict}：{files} 个文件中有 {errors} 个错误、{warnings} 个警告。"

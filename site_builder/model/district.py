@@ -1,0 +1,143 @@
+"""District-level files under rounds/: registry, rounds, catalogue, self-checks, settings."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from site_builder.model.types import Id, LedgerDate, Level, ListOf, OptDate, OptText, Record, Text
+
+UnitKind = Literal[
+    "street", "town", "bureau", "school", "hospital", "enterprise", "community", "other"
+]
+SelfCheckResult = Literal["found", "not_found"]
+
+
+class Unit(Record):
+    id: Id
+    name: Text
+    kind: UnitKind
+    inspected_in: Annotated[list[Id], ListOf] = []
+    pilot: bool = False
+
+
+class Registry(Record):
+    units: Annotated[list[Unit], ListOf] = []
+
+
+class Signature(Record):
+    name: OptText = None
+    signed_on: OptDate = None
+
+
+class Receipt(Record):
+    principal: Signature | None = None
+    team_leader: Signature | None = None
+    office_director: Signature | None = None
+
+
+class InspectedUnit(Record):
+    unit: Id
+    feedback_on: LedgerDate
+    receipt: Receipt | None = None
+
+
+class Team(Record):
+    name: Text
+    leader: Text
+    members: Annotated[list[Text], ListOf] = []
+    units: Annotated[list[InspectedUnit], ListOf] = []
+
+
+class Round(Record):
+    id: Id
+    name: Text
+    start: LedgerDate
+    end: LedgerDate
+    rectification_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    teams: Annotated[list[Team], ListOf] = []
+
+    def inspected(self) -> dict[str, InspectedUnit]:
+        return {entry.unit: entry for team in self.teams for entry in team.units}
+
+    def team_of(self, unit: str) -> Team | None:
+        return next((t for t in self.teams if any(e.unit == unit for e in t.units)), None)
+
+
+class CommonProblem(Record):
+    code: Id
+    title: Text
+    description: Text
+    category: Text
+    named_in: Annotated[list[Id], ListOf] = []
+    self_check_points: Annotated[list[Text], ListOf] = []
+
+
+class Catalogue(Record):
+    common_problems: Annotated[list[CommonProblem], ListOf] = []
+
+
+class SelfCheck(Record):
+    unit: Id
+    code: Id
+    checked_on: LedgerDate
+    result: SelfCheckResult
+    note: OptText = None
+    rectified_on: OptDate = None
+
+
+class SelfChecks(Record):
+    self_checks: Annotated[list[SelfCheck], ListOf] = []
+
+
+class Case(Record):
+    """A typical warning case (典型案例): Markdown with YAML front matter."""
+
+    id: Id
+    title: Text
+    unit: Id
+    round: Id | None = None
+    date: LedgerDate
+    category: Text
+    form: Level
+    problems: Annotated[list[Text], ListOf] = []
+    lesson: Text
+    body: str = ""
+
+
+class Category(Record):
+    code: Id
+    label: Text
+
+
+class Thresholds(Record):
+    green_days: Annotated[int, Field(ge=0, le=3650)] = 20
+    yellow_days: Annotated[int, Field(ge=0, le=3650)] = 10
+    stale_days: Annotated[int, Field(ge=1, le=3650)] = 60
+
+
+DEFAULT_CATEGORIES = [
+    Category(code="leadership", label="党的领导"),
+    Category(code="party_building", label="党的建设"),
+    Category(code="strict_governance", label="全面从严治党"),
+    Category(code="personnel", label="选人用人"),
+    Category(code="work_style", label="作风建设"),
+    Category(code="finance_assets", label="财务和资产管理"),
+    Category(code="people_livelihood", label="群众身边问题"),
+    Category(code="rectification", label="整改落实"),
+]
+DEFAULT_VAGUE_PHRASES = [
+    "进一步", "加强", "高度重视", "认真", "切实", "抓好", "落实", "狠抓", "持续", "不断",
+    "强化", "提高认识", "严格", "深入", "全面", "推进", "做好", "工作",
+]
+
+
+class Settings(Record):
+    district: Text = "示例区"
+    # The date warnings are computed against; empty means the day of the build.
+    as_of: OptDate = None
+    categories: Annotated[list[Category], ListOf] = DEFAULT_CATEGORIES
+    thresholds: Thresholds = Thresholds()
+    vague_phrases: Annotated[list[Text], ListOf] = DEFAULT_VAGUE_PHRASES
+    min_measure_chars: Annotated[int, Field(ge=0, le=200)] = 8

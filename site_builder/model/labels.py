@@ -1,0 +1,159 @@
+"""Display labels: the one place that names every key and status in Chinese.
+
+Diagnostics, the site and the staff docs all read from here, so a term is
+translated once.
+"""
+
+from __future__ import annotations
+
+FIELD_LABELS: dict[str, str] = {
+    # ledger
+    "round": "轮次",
+    "unit": "单位",
+    "plan": "整改方案",
+    "objective": "整改目标",
+    "submitted_on": "提交日期",
+    "leading_group": "整改领导小组",
+    "review": "方案审核",
+    "outcome": "审核结果",
+    "reviewer": "审核人",
+    "reviewed_on": "审核日期",
+    "findings": "审核意见",
+    "problems": "问题清单",
+    "id": "编号",
+    "title": "标题",
+    "description": "问题描述",
+    "category": "问题类别",
+    "source": "问题来源",
+    "common_code": "共性问题编号",
+    "status": "状态",
+    "closed_on": "销号日期",
+    "withdrawn_reason": "撤销理由",
+    "measures": "整改措施",
+    "text": "措施内容",
+    "deadline": "完成时限",
+    "owner": "责任人",
+    "leader": "责任领导",
+    "completed_on": "完成日期",
+    "progress": "整改进展",
+    "evidence": "佐证材料",
+    "file": "文件",
+    "mechanisms": "长效机制",
+    "issued_on": "印发日期",
+    "document": "文号",
+    "enforcement": "执行情况佐证",
+    "accountability": "问责清单",
+    "person": "被问责人",
+    "post": "职务",
+    "responsibility": "责任类型",
+    "form": "四种形态",
+    "measure": "问责方式",
+    "decided_on": "问责日期",
+    "leadership_exempt_reason": "不追究领导责任的理由",
+    "report": "整改报告",
+    "summary": "报告摘要",
+    "reviewers": "审核签字",
+    "name": "名称",
+    "department": "部门",
+    "signed_on": "签字日期",
+    # district files
+    "units": "单位",
+    "kind": "单位类型",
+    "inspected_in": "被巡察轮次",
+    "pilot": "量化评估试点",
+    "start": "开始日期",
+    "end": "结束日期",
+    "rectification_days": "集中整改期（天）",
+    "teams": "巡察组",
+    "members": "组员",
+    "feedback_on": "反馈日期",
+    "receipt": "反馈签收单",
+    "principal": "被巡察单位主要负责人",
+    "team_leader": "巡察组组长",
+    "office_director": "巡察办主任",
+    "common_problems": "共性问题",
+    "code": "编号",
+    "named_in": "指出轮次",
+    "self_check_points": "自查要点",
+    "self_checks": "未巡先改自查",
+    "checked_on": "自查日期",
+    "result": "自查结果",
+    "note": "说明",
+    "rectified_on": "整改完成日期",
+    "date": "日期",
+    "lesson": "警示意义",
+    "district": "区名",
+    "categories": "问题类别",
+    "label": "名称",
+    "thresholds": "预警阈值",
+    "green_days": "绿色预警天数",
+    "yellow_days": "黄色预警天数",
+    "stale_days": "停滞天数",
+    "vague_phrases": "笼统用语",
+    "min_measure_chars": "措施最少字数",
+}
+
+PROBLEM_SOURCE = {
+    "feedback": "巡察反馈",
+    "common": "共性问题",
+    "higher": "上级新要求",
+    "self": "自查",
+}
+PROBLEM_STATUS = {"open": "整改中", "closed": "已销号", "withdrawn": "已撤销"}
+MEASURE_STATUS = {
+    "not_started": "未开始",
+    "in_progress": "推进中",
+    "done": "已完成",
+    "withdrawn": "已撤销",
+}
+REVIEW_OUTCOME = {"passed": "通过", "returned": "退回修改", "pending": "待审核"}
+RESPONSIBILITY = {"direct": "直接责任", "leadership": "领导责任"}
+DEPARTMENT = {
+    "discipline": "区纪委监委",
+    "organisation": "区委组织部",
+    "inspection_office": "区委巡察办",
+}
+FORM = {
+    1: "第一种形态（谈话提醒、批评教育、责令检查、诫勉）",
+    2: "第二种形态（党纪轻处分、组织调整）",
+    3: "第三种形态（党纪重处分、重大职务调整）",
+    4: "第四种形态（严重违纪涉嫌违法立案审查）",
+}
+UNIT_KIND = {
+    "street": "街道",
+    "town": "乡镇",
+    "bureau": "区直部门",
+    "school": "学校",
+    "hospital": "医院",
+    "enterprise": "国有企业",
+    "community": "社区",
+    "other": "其他",
+}
+SELF_CHECK_RESULT = {"found": "发现问题", "not_found": "未发现问题"}
+RECEIPT_ROLE = {
+    "principal": "被巡察单位主要负责人",
+    "team_leader": "巡察组组长",
+    "office_director": "巡察办主任",
+}
+
+# Value labels by field name, so a diagnostic about an invalid value can list the choices.
+CHOICES: dict[str, dict] = {
+    "source": PROBLEM_SOURCE,
+    "outcome": REVIEW_OUTCOME,
+    "responsibility": RESPONSIBILITY,
+    "department": DEPARTMENT,
+    "kind": UNIT_KIND,
+    "result": SELF_CHECK_RESULT,
+}
+
+
+def field_label(name: str) -> str:
+    return FIELD_LABELS.get(name, name)
+
+
+def choices_text(field: str, allowed: list[str], context: str = "") -> str:
+    """'open（整改中）、closed（已销号）' for an enumerated field."""
+    table = CHOICES.get(field, {})
+    if field == "status":
+        table = MEASURE_STATUS if context == "measures" else PROBLEM_STATUS
+    return "、".join(f"{v}（{table[v]}）" if v in table else v for v in allowed)

@@ -1,0 +1,46 @@
+"""The whole loaded project: every record of every file, indexed for look-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from site_builder.model.district import Case, CommonProblem, Round, SelfCheck, Settings, Unit
+from site_builder.model.ledger import Ledger, Problem
+
+
+@dataclass
+class Project:
+    root: str
+    settings: Settings
+    units: list[Unit] = field(default_factory=list)
+    rounds: list[Round] = field(default_factory=list)
+    ledgers: list[Ledger] = field(default_factory=list)
+    common_problems: list[CommonProblem] = field(default_factory=list)
+    self_checks: list[SelfCheck] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+
+    @cached_property
+    def unit_by_id(self) -> dict[str, Unit]:
+        return {u.id: u for u in self.units}
+
+    @cached_property
+    def round_by_id(self) -> dict[str, Round]:
+        return {r.id: r for r in self.rounds}
+
+    @cached_property
+    def common_by_code(self) -> dict[str, CommonProblem]:
+        return {c.code: c for c in self.common_problems}
+
+    @cached_property
+    def ledger_by_key(self) -> dict[str, Ledger]:
+        return {ledger.key: ledger for ledger in self.ledgers}
+
+    @cached_property
+    def problem_by_ref(self) -> dict[str, tuple[Ledger, Problem]]:
+        return {
+            ledger.problem_ref(p): (ledger, p) for ledger in self.ledgers for p in ledger.problems
+        }
+
+    def category_label(self, code: str) -> str:
+        return next((c.label for c in self.settings.categories if c.code == code), code)

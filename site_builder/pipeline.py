@@ -1,0 +1,88 @@
+"""The whole flow in one screen: load → validate → analyse → render → site engine.
+
+Each stage returns results and diagnostics; only this module strings them together.
+The CLI calls these functions and prints.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from site_builder.diagnostics import Diagnostic, has_errors, sort_key
+from site_builder.load import load_project
+from site_builder.model import Project
+from site_builder.render import render_docs
+from site_builder.render.views import build_site_data
+from site_builder.site import build_site_engine
+from site_builder.validate import validate
+
+
+@dataclass
+class Timings:
+    stages: list[tuple[str, float]] = field(default_factory=list)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages.append((name, time.perf_counter() - start))
+
+    @property
+    def total(self) -> float:
+        return sum(seconds for _, seconds in self.stages)
+
+
+@dataclass
+class BuildResult:
+    project: Project
+    diagnostics: list[Diagnostic]
+    site_dir: Path | None = None
+    pages: int = 0
+    timings: Timings = field(default_factory=Timings)
+
+
+def check_project(root: Path, timings: Timings | None = None) -> tuple[Project, list[Diagnostic]]:
+    """Load every file and run every check; diagnostics sorted by file and line."""
+    timings = timings or Timings()
+    with timings.stage("加载"):
+        project, diagnostics = load_project(root)
+    with timings.stage("校验"):
+        diagnostics = sorted(diagnostics + validate(project), key=sort_key)
+    return project, diagnostics
+
+
+def build(
+    root: Path,
+    out: Path,
+    *,
+    as_of: date | None = None,
+    keep_going: bool = False,
+    verbose: bool = False,
+) -> BuildResult:
+    """Build the site of the ledger repository at ``root`` into ``out/site``.
+
+    With errors in the data the site is not built unless ``keep_going``: a site
+    that silently leaves out a broken ledger would misreport progress.
+    """
+    timings = Timings()
+    project, diagnostics = check_project(root, timings)
+    result = BuildResult(project, diagnostics, timings=timings)
+    if has_errors(diagnostics) and not keep_going:
+        return result
+    out.mkdir(parents=True, exist_ok=True)
+    with timings.stage("分析"):
+        when = as_of or project.settings.as_of or date.today()
+        site = build_site_data(project, diagnostics, when, guides_dir=root / "docs" / "guide")
+    with timings.stage("生成页面"):
+        tree = render_docs(site, out / "docs")
+    with timings.stage("站点引擎"):
+        result.site_dir = build_site_engine(root, out, tree.nav, verbose=verbose)
+    result.pages = len(tree.pages)
+    return result

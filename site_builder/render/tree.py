@@ -1,0 +1,72 @@
+"""Write the docs tree: one function lists every page kind in order."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from site_builder.render import views
+from site_builder.render.env import render
+
+ASSETS = ("rectify.css", "rectify.js")
+
+
+@dataclass
+class DocsTree:
+    """What the renderer produced: the folder, its pages, and the nav to show."""
+
+    docs_dir: Path
+    pages: list[str] = field(default_factory=list)
+    nav: list[dict] = field(default_factory=list)
+
+    def write(self, rel: str, content: str | bytes) -> None:
+        target = (self.docs_dir / rel).resolve()
+        # Ids are validated, but a page path must never leave the docs folder.
+        if not target.is_relative_to(self.docs_dir.resolve()):
+            raise ValueError(f"refusing to write outside the docs folder: {rel}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+        if rel.endswith(".md"):
+            self.pages.append(rel)
+
+
+def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
+    """Render every page of the site into ``docs_dir`` (emptied first)."""
+    if docs_dir.exists():
+        shutil.rmtree(docs_dir)
+    docs_dir.mkdir(parents=True)
+    tree = DocsTree(docs_dir)
+
+    tree.write("index.md", render("overview.md.j2", site=site))
+    for round_view in site.rounds:
+        tree.write(f"rounds/{round_view.id}.md", render("round.md.j2", site=site, r=round_view))
+        for unit_view in round_view.units:
+            tree.write(
+                f"units/{round_view.id}/{unit_view.unit.id}.md",
+                render("unit.md.j2", site=site, r=round_view, u=unit_view),
+            )
+    tree.write("common/index.md", render("common.md.j2", site=site))
+    tree.write("cases/index.md", render("cases.md.j2", site=site))
+    for case in site.cases:
+        tree.write(f"cases/{case.case.id}.md", render("case.md.j2", site=site, c=case))
+    for guide in site.guides:
+        tree.write(f"guide/{guide.name}", guide.content)
+
+    assets = resources.files("site_builder.render") / "assets"
+    for name in ASSETS:
+        tree.write(f"assets/{name}", (assets / name).read_bytes())
+
+    tree.nav = [
+        {"概览": "index.md"},
+        {"巡察轮次": [{r.name: f"rounds/{r.id}.md"} for r in site.rounds]},
+        {"共性问题": "common/index.md"},
+        {"典型案例": "cases/index.md"},
+    ]
+    if site.guides:
+        tree.nav.append({"使用指南": [{g.title: f"guide/{g.name}"} for g in site.guides]})
+    return tree

@@ -1,0 +1,185 @@
+"""View data for templates: everything a page prints, computed here, not in templates."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from site_builder.analyse import LedgerStats, ledger_stats, measure_colour, sum_stats
+from site_builder.diagnostics import Diagnostic
+from site_builder.model import Project
+from site_builder.model.district import Case, CommonProblem, InspectedUnit, Round, Team, Unit
+from site_builder.model.ledger import Ledger, Measure, Problem
+
+
+@dataclass
+class MeasureView:
+    problem: Problem
+    measure: Measure
+    colour: str
+
+
+@dataclass
+class UnitView:
+    unit: Unit
+    entry: InspectedUnit
+    team: Team | None
+    ledger: Ledger | None
+    stats: LedgerStats
+    measures: list[MeasureView]
+    diagnostics: list[Diagnostic]
+    cases: list[Case]
+
+    @property
+    def url(self) -> str:
+        return f"units/{self.entry_round}/{self.unit.id}.md"
+
+    entry_round: str = ""
+
+
+@dataclass
+class RoundView:
+    round: Round
+    units: list[UnitView]
+    stats: LedgerStats
+
+    @property
+    def id(self) -> str:
+        return self.round.id
+
+    @property
+    def name(self) -> str:
+        return self.round.name
+
+
+@dataclass
+class CommonView:
+    item: CommonProblem
+    found_in: list[tuple[str, UnitView, Problem]]  # (round id, unit, problem)
+    self_checked: int
+    self_check_due: int
+
+
+@dataclass
+class CaseView:
+    case: Case
+    unit_name: str
+    problems: list[tuple[str, str]]  # (ref, relative link)
+
+
+@dataclass
+class Guide:
+    name: str
+    title: str
+    content: str
+
+
+@dataclass
+class SiteData:
+    project: Project
+    as_of: date
+    rounds: list[RoundView]
+    total: LedgerStats
+    common: list[CommonView]
+    cases: list[CaseView]
+    guides: list[Guide] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def build_site_data(
+    project: Project, diagnostics: list[Diagnostic], as_of: date, guides_dir: Path | None = None
+) -> SiteData:
+    thresholds = project.settings.thresholds
+    by_file: dict[str, list[Diagnostic]] = defaultdict(list)
+    for d in diagnostics:
+        by_file[d.file].append(d)
+    cases_by_unit: dict[str, list[Case]] = defaultdict(list)
+    for case in project.cases:
+        cases_by_unit[case.unit].append(case)
+
+    rounds: list[RoundView] = []
+    for round_ in sorted(project.rounds, key=lambda r: r.start):
+        unit_views = []
+        for team in round_.teams:
+            for entry in team.units:
+                unit = project.unit_by_id.get(entry.unit)
+                if unit is None:
+                    continue
+                ledger = project.ledger_by_key.get(f"{round_.id}/{unit.id}")
+                stats = ledger_stats(ledger, as_of, thresholds) if ledger else LedgerStats()
+                measures = [
+                    MeasureView(p, m, measure_colour(m, as_of, thresholds))
+                    for p in (ledger.problems if ledger else [])
+                    for m in p.measures
+                ]
+                files = [ledger.src.file] if ledger else []
+                unit_views.append(UnitView(
+                    unit=unit, entry=entry, team=team, ledger=ledger, stats=stats,
+                    measures=measures,
+                    diagnostics=[d for f in files for d in by_file.get(f, [])],
+                    cases=cases_by_unit.get(unit.id, []), entry_round=round_.id,
+                ))
+        rounds.append(RoundView(round_, unit_views, sum_stats([u.stats for u in unit_views])))
+
+    unit_index = {(r.id, u.unit.id): u for r in rounds for u in r.units}
+    return SiteData(
+        project=project,
+        as_of=as_of,
+        rounds=rounds,
+        total=sum_stats([r.stats for r in rounds]),
+        common=_common_views(project, unit_index),
+        cases=_case_views(project),
+        guides=_guides(guides_dir),
+        diagnostics=diagnostics,
+    )
+
+
+def _common_views(project: Project, unit_index: dict) -> list[CommonView]:
+    found: dict[str, list] = defaultdict(list)
+    for ledger in project.ledgers:
+        for problem in ledger.problems:
+            if problem.common_code and (ledger.round, ledger.unit) in unit_index:
+                found[problem.common_code].append(
+                    (ledger.round, unit_index[(ledger.round, ledger.unit)], problem)
+                )
+    checks: dict[str, set[str]] = defaultdict(set)
+    for check in project.self_checks:
+        checks[check.code].add(check.unit)
+    views = []
+    for item in project.common_problems:
+        named = [project.round_by_id[r] for r in item.named_in if r in project.round_by_id]
+        named_on = min((r.end for r in named), default=None)
+        # Units inspected only after the catalogue named this problem must self-check first.
+        due = {
+            u.unit.id
+            for (rid, _), u in unit_index.items()
+            if named_on and u.entry.feedback_on > named_on
+        }
+        views.append(CommonView(item, sorted(found[item.code], key=lambda x: x[0]),
+                                len(checks[item.code] & due), len(due)))
+    return views
+
+
+def _case_views(project: Project) -> list[CaseView]:
+    views = []
+    for case in sorted(project.cases, key=lambda c: c.date, reverse=True):
+        unit = project.unit_by_id.get(case.unit)
+        links = []
+        for ref in case.problems:
+            round_id, unit_id, problem_id = (ref.split("/") + ["", "", ""])[:3]
+            links.append((ref, f"../../units/{round_id}/{unit_id}/#{problem_id.lower()}"))
+        views.append(CaseView(case, unit.name if unit else case.unit, links))
+    return views
+
+
+def _guides(guides_dir: Path | None) -> list[Guide]:
+    if guides_dir is None or not guides_dir.is_dir():
+        return []
+    guides = []
+    for path in sorted(guides_dir.glob("*.md")):
+        content = path.read_text(encoding="utf-8")
+        first = next((line for line in content.splitlines() if line.startswith("# ")), path.stem)
+        guides.append(Guide(path.name, first.lstrip("# ").strip(), content))
+    return guides

@@ -1,0 +1,81 @@
+"""Write the engine's configuration beside the docs tree, run MkDocs, swap the site in."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import os
+import shutil
+from importlib import resources
+from pathlib import Path
+
+# Material prints a banner about MkDocs 2.0 on every build; it says nothing to our users.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+SEARCH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；：（）《》“”]+"
+
+
+class SiteError(Exception):
+    """The site could not be built; the message is for the operator, in Chinese."""
+
+
+def _base_config(root: Path) -> Path:
+    own = root / "mkdocs.yml"
+    if own.is_file():
+        return own.resolve()
+    return Path(str(resources.files("site_builder.site") / "mkdocs.base.yml"))
+
+
+def write_config(root: Path, out: Path, nav: list[dict]) -> Path:
+    """The generated mkdocs.yml: the repository's (or the packaged) base plus what we own."""
+    if importlib.util.find_spec("jieba") is None:
+        raise SiteError(
+            "缺少中文分词库 jieba，站内搜索将无法检索中文。请运行 make setup（或 pip install jieba）后重试。"
+        )
+    userdict = out / "userdict.txt"
+    userdict.write_bytes((resources.files("site_builder.site") / "userdict.txt").read_bytes())
+    config = {
+        "INHERIT": str(_base_config(root)),
+        "docs_dir": "docs",
+        "site_dir": "site.new",
+        "nav": nav,
+        "plugins": [
+            {"search": {"separator": SEARCH_SEPARATOR, "jieba_dict_user": str(userdict.resolve())}}
+        ],
+        "extra_css": ["assets/rectify.css"],
+        "extra_javascript": ["assets/rectify.js"],
+    }
+    path = out / "mkdocs.yml"
+    # JSON is YAML: no YAML writer needed here, and nothing in it is reinterpreted.
+    path.write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def build_site_engine(root: Path, out: Path, nav: list[dict], verbose: bool = False) -> Path:
+    """Run MkDocs on ``out/docs`` and atomically replace ``out/site``; return the site path."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    config_file = write_config(root, out, nav)
+    staging, final, old = out / "site.new", out / "site", out / "site.old"
+    shutil.rmtree(staging, ignore_errors=True)
+    level = logging.INFO if verbose else logging.WARNING
+    for name in ("mkdocs", "jieba"):
+        logging.getLogger(name).setLevel(level)
+    import jieba
+
+    jieba.setLogLevel(level)
+    try:
+        config = load_config(config_file=str(config_file))
+        build(config)
+    except MkDocsException as exc:
+        raise SiteError(f"站点引擎构建失败：{exc}") from exc
+    # Swap: the previous site stays whole until the new one is complete.
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    return final
