@@ -46,7 +46,7 @@ class Diagnostic:
         return data
 
 
-def diag(code: str, file: str, line: int = 0, col: int = 0, **fields: object) -> Diagnostic:
+def diag(code: str, /, file: str, line: int = 0, col: int = 0, **fields: object) -> Diagnostic:
     """Make a diagnostic from the catalogue entry for ``code``.
 
     ``fields`` fill the message template; a missing field is a bug, so it raises.
