@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from site_builder.diagnostics import Diagnostic, has_errors, sort_key
+from site_builder.history import read_history
 from site_builder.load import load_project
 from site_builder.model import Project
 from site_builder.render import render_docs
@@ -58,6 +59,13 @@ def check_project(root: Path, timings: Timings | None = None) -> tuple[Project, 
     return project, diagnostics
 
 
+def read_audit_trail(root: Path, project: Project | None = None):
+    """The git history of the ledgers, with sign-off states; never fails on bad history."""
+    if project is None:
+        project, _ = load_project(root)
+    return read_history(root, project.signers)
+
+
 def build(
     root: Path,
     out: Path,
@@ -77,9 +85,14 @@ def build(
     if has_errors(diagnostics) and not keep_going:
         return result
     out.mkdir(parents=True, exist_ok=True)
+    with timings.stage("读取历史"):
+        history, found = read_history(root, project.signers)
+        result.diagnostics = diagnostics = sorted(diagnostics + found, key=sort_key)
     with timings.stage("分析"):
         when = as_of or project.settings.as_of or date.today()
-        site = build_site_data(project, diagnostics, when, guides_dir=root / "docs" / "guide")
+        site = build_site_data(
+            project, diagnostics, when, history, guides_dir=root / "docs" / "guide"
+        )
     with timings.stage("生成页面"):
         tree = render_docs(site, out / "docs")
     with timings.stage("站点引擎"):

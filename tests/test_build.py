@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import BASE_FILES
+
 from site_builder.pipeline import build
 
 PAYLOAD = '<script>alert(1)</script> { onmouseover="alert(2)" } [x](javascript:alert(3))'
@@ -27,8 +27,13 @@ def built_site(make_repo, tmp_path) -> Path:
 
 
 def test_pages_exist(built_site: Path) -> None:
-    for page in ("index.html", "rounds/r1/index.html", "units/r1/wcjd/index.html",
-                 "common/index.html", "cases/index.html"):
+    for page in (
+        "index.html",
+        "rounds/r1/index.html",
+        "units/r1/wcjd/index.html",
+        "common/index.html",
+        "cases/index.html",
+    ):
         assert (built_site / page).is_file(), page
 
 

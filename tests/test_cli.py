@@ -11,7 +11,10 @@ from pathlib import Path
 def rectify(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "site_builder", *args],
-        capture_output=True, text=True, cwd=cwd, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
     )
 
 
@@ -32,16 +35,23 @@ def test_validate_errors_exit_1_and_print_path_line_col(make_repo) -> None:
 def test_validate_json_and_github_formats(make_repo) -> None:
     root = make_repo({"ledgers/r1/wcjd.yml": "round: r1\nunit: wcjd\nplan:\n  objectiv: 整改\n"})
     data = json.loads(rectify("validate", "--root", str(root), "--format", "json").stdout)
-    assert {"code": "S002", "severity": "error", "file": "ledgers/r1/wcjd.yml", "line": 4}.items() <= data[0].items()
+    assert {
+        "code": "S002",
+        "severity": "error",
+        "file": "ledgers/r1/wcjd.yml",
+        "line": 4,
+    }.items() <= data[0].items()
     github = rectify("validate", "--root", str(root), "--format", "github").stdout
     assert "::error file=ledgers/r1/wcjd.yml,line=4,col=3,title=S002::" in github
 
 
 def test_validate_paths_limit_what_is_reported(make_repo) -> None:
-    root = make_repo({
-        "ledgers/r1/wcjd.yml": "round: r1\nunit: wcjd\nplan:\n  objectiv: 整改\n",
-        "rounds/common_problems.yml": "common_problems:\n  - code: GX01\n",
-    })
+    root = make_repo(
+        {
+            "ledgers/r1/wcjd.yml": "round: r1\nunit: wcjd\nplan:\n  objectiv: 整改\n",
+            "rounds/common_problems.yml": "common_problems:\n  - code: GX01\n",
+        }
+    )
     result = rectify("validate", "--root", str(root), str(root / "ledgers"))
     assert result.returncode == 1
     assert "ledgers/r1/wcjd.yml" in result.stdout

@@ -7,8 +7,8 @@ asserts the code appears, at the expected file and line.
 from __future__ import annotations
 
 import pytest
-
 from conftest import diagnostics_of
+
 from site_builder.diagnostics import CATALOGUE
 
 HEAD = """\
@@ -47,58 +47,240 @@ CASES: dict[str, tuple[dict, str, int]] = {
     "Y002": ({W: HEAD.replace("unit: wcjd\n", "unit: wcjd\nunit: jyj\n") + problem()}, W, 3),
     "Y003": ({W: "round: r1\nplan:\n\tobjective: 整改\n"}, W, 3),
     "Y004": ({W: b"\xef\xbb\xbf" + (HEAD + problem()).encode()}, W, 1),
-    "Y005": ({W: "round: r1\nunit: wcjd\nplan:\n  objective: 整改\n".encode() + "  leading_group: 领导小组\n".encode("gbk")}, W, 5),
+    "Y005": (
+        {
+            W: "round: r1\nunit: wcjd\nplan:\n  objective: 整改\n".encode()
+            + "  leading_group: 领导小组\n".encode("gbk")
+        },
+        W,
+        5,
+    ),
     "Y006": ({W: "# 只有注释\n"}, W, 0),
     "Y007": ({W: HEAD + "  - &p\n    id: P01\n  - *p\n"}, W, 6),
     "Y008": ({W: "round: r1\n" + "# " + "填" * (4 * 1024 * 1024) + "\n"}, W, 0),
     "Y010": ({W: "round: !!int 1\nunit: wcjd\n"}, W, 1),
     "Y011": ({"ledgers/wcjd.yml": HEAD + problem()}, "ledgers/wcjd.yml", 0),
-    "S001": ({W: HEAD + "  - id: P01\n    category: work_style\n" + "    measures:\n" + MEASURE}, W, 6),
+    "S001": (
+        {W: HEAD + "  - id: P01\n    category: work_style\n" + "    measures:\n" + MEASURE},
+        W,
+        6,
+    ),
     "S002": ({W: HEAD + problem("    categry: x\n")}, W, 9),
     "S003": ({W: "round: r1\nunit: wcjd\nplan:\n  - objective: 整改\n"}, W, 3),
     "S004": ({W: HEAD + problem(measures=MEASURE.replace("2017-12-31", "2017年12月31日"))}, W, 12),
     "S005": ({W: HEAD + problem("    source: 巡察反馈\n")}, W, 9),
     "S006": ({W: HEAD + problem(pid="问题1")}, W, 6),
-    "S007": ({W: HEAD + problem("    accountability:\n      - {person: 孙伟, responsibility: leadership, form: 5, measure: 诫勉谈话}\n")}, W, 10),
+    "S007": (
+        {
+            W: HEAD
+            + problem(
+                "    accountability:\n      - {person: 孙伟, responsibility: leadership, form: 5, measure: 诫勉谈话}\n"
+            )
+        },
+        W,
+        10,
+    ),
     "S008": ({W: HEAD + problem().replace("title: 公务用车管理不规范", "title: ''")}, W, 7),
-    "S009": ({"rounds/r1.yml": None, "rounds/units.yml": "units:\n  - id: wcjd\n    name: 坞城街道\n    kind: street\n    pilot: [是]\n"}, "rounds/units.yml", 5),
+    "S009": (
+        {
+            "rounds/r1.yml": None,
+            "rounds/units.yml": "units:\n  - id: wcjd\n    name: 坞城街道\n    kind: street\n    pilot: [是]\n",
+        },
+        "rounds/units.yml",
+        5,
+    ),
     "R001": ({W: HEAD.replace("unit: wcjd", "unit: wcjdd") + problem()}, W, 1),
     "R002": ({W: HEAD.replace("round: r1", "round: r9") + problem()}, W, 1),
     "R003": ({W: HEAD + problem("    common_code: GX99\n")}, W, 6),
     "R004": ({W: HEAD + problem() + problem()}, W, 15),
-    "R005": ({"ledgers/r1/wcjd.yml": None, "ledgers/r1/jyj.yml": HEAD + problem()}, "ledgers/r1/jyj.yml", 1),
-    "R006": ({"ledgers/r1/jyj.yml": HEAD.replace("unit: wcjd", "unit: jyj") + problem()}, "ledgers/r1/jyj.yml", 1),
+    "R005": (
+        {"ledgers/r1/wcjd.yml": None, "ledgers/r1/jyj.yml": HEAD + problem()},
+        "ledgers/r1/jyj.yml",
+        1,
+    ),
+    "R006": (
+        {"ledgers/r1/jyj.yml": HEAD.replace("unit: wcjd", "unit: jyj") + problem()},
+        "ledgers/r1/jyj.yml",
+        1,
+    ),
     "R007": ({W: HEAD + problem().replace("category: work_style", "category: 作风")}, W, 6),
-    "R008": ({"rounds/cases/2018-01-car.md": "---\ntitle: 违规使用公务用车\nunit: wcjd\ndate: 2018-03-01\ncategory: work_style\nform: 1\nproblems: [r1/wcjd/P09]\nlesson: 公车姓公。\n---\n某街道干部公车私用。\n"}, "rounds/cases/2018-01-car.md", 2),
-    "R009": ({"rounds/units.yml": "units:\n  - id: wcjd\n    name: 坞城街道党工委\n    kind: street\n"}, "rounds/r1.yml", 9),
+    "R008": (
+        {
+            "rounds/cases/2018-01-car.md": "---\ntitle: 违规使用公务用车\nunit: wcjd\ndate: 2018-03-01\ncategory: work_style\nform: 1\nproblems: [r1/wcjd/P09]\nlesson: 公车姓公。\n---\n某街道干部公车私用。\n"
+        },
+        "rounds/cases/2018-01-car.md",
+        2,
+    ),
+    "R009": (
+        {"rounds/units.yml": "units:\n  - id: wcjd\n    name: 坞城街道党工委\n    kind: street\n"},
+        "rounds/r1.yml",
+        9,
+    ),
     "R010": ({W: None}, "rounds/r1.yml", 9),
-    "R011": ({"rounds/self_checks.yml": "self_checks:\n  - unit: wcjd\n    code: GX01\n    checked_on: 2017-08-01\n    result: found\n"}, "rounds/self_checks.yml", 2),
-    "D001": ({W: HEAD + problem("    status: closed\n    closed_on: 2017-07-01\n", MEASURE + "        status: done\n        completed_on: 2017-07-20\n        evidence: [登记台账]\n")}, W, 6),
+    "R011": (
+        {
+            "rounds/self_checks.yml": "self_checks:\n  - unit: wcjd\n    code: GX01\n    checked_on: 2017-08-01\n    result: found\n"
+        },
+        "rounds/self_checks.yml",
+        2,
+    ),
+    "D001": (
+        {
+            W: HEAD
+            + problem(
+                "    status: closed\n    closed_on: 2017-07-01\n",
+                MEASURE
+                + "        status: done\n        completed_on: 2017-07-20\n        evidence: [登记台账]\n",
+            )
+        },
+        W,
+        6,
+    ),
     "D002": ({W: HEAD + problem(measures=MEASURE.replace("2017-12-31", "2017-06-30"))}, W, 10),
-    "D003": ({W: HEAD + problem(measures=MEASURE + "        status: done\n        completed_on: 2017-07-01\n        evidence: [登记台账]\n")}, W, 10),
-    "D004": ({"rounds/r1.yml": "id: r1\nname: 第一轮\nstart: 2017-06-09\nend: 2017-04-10\n", W: None, "rounds/units.yml": "units: []\n"}, "rounds/r1.yml", 1),
+    "D003": (
+        {
+            W: HEAD
+            + problem(
+                measures=MEASURE
+                + "        status: done\n        completed_on: 2017-07-01\n        evidence: [登记台账]\n"
+            )
+        },
+        W,
+        10,
+    ),
+    "D004": (
+        {
+            "rounds/r1.yml": "id: r1\nname: 第一轮\nstart: 2017-06-09\nend: 2017-04-10\n",
+            W: None,
+            "rounds/units.yml": "units: []\n",
+        },
+        "rounds/r1.yml",
+        1,
+    ),
     "D005": ({W: HEAD.replace("plan:\n", "plan:\n  submitted_on: 2017-06-01\n") + problem()}, W, 4),
-    "L001": ({W: HEAD + problem("    status: closed\n    closed_on: 2017-10-01\n", MEASURE + "        evidence: [登记台账]\n")}, W, 12),
-    "L002": ({W: HEAD + problem(measures=MEASURE + "        status: done\n        completed_on: 2017-10-01\n")}, W, 10),
-    "L003": ({W: HEAD + problem("    status: closed\n", MEASURE + "        status: done\n        completed_on: 2017-10-01\n        evidence: [登记台账]\n")}, W, 6),
+    "L001": (
+        {
+            W: HEAD
+            + problem(
+                "    status: closed\n    closed_on: 2017-10-01\n",
+                MEASURE + "        evidence: [登记台账]\n",
+            )
+        },
+        W,
+        12,
+    ),
+    "L002": (
+        {
+            W: HEAD
+            + problem(measures=MEASURE + "        status: done\n        completed_on: 2017-10-01\n")
+        },
+        W,
+        10,
+    ),
+    "L003": (
+        {
+            W: HEAD
+            + problem(
+                "    status: closed\n",
+                MEASURE
+                + "        status: done\n        completed_on: 2017-10-01\n        evidence: [登记台账]\n",
+            )
+        },
+        W,
+        6,
+    ),
     "L004": ({W: HEAD + problem("    closed_on: 2017-10-01\n")}, W, 6),
-    "L005": ({W: HEAD + problem(measures=MEASURE + "        status: done\n        evidence: [登记台账]\n")}, W, 10),
+    "L005": (
+        {
+            W: HEAD
+            + problem(measures=MEASURE + "        status: done\n        evidence: [登记台账]\n")
+        },
+        W,
+        10,
+    ),
     "L006": ({W: HEAD + problem("    status: withdrawn\n")}, W, 6),
     "L007": ({W: HEAD + problem("    source: common\n")}, W, 6),
     "L008": ({W: HEAD + problem(measures=MEASURE + "        completed_on: 2017-10-01\n")}, W, 10),
-    "L009": ({W: HEAD + problem("    status: closed\n    closed_on: 2017-10-01\n", MEASURE + "        status: done\n        completed_on: 2017-09-01\n")}, W, 6),
+    "L009": (
+        {
+            W: HEAD
+            + problem(
+                "    status: closed\n    closed_on: 2017-10-01\n",
+                MEASURE + "        status: in_progress\n",
+            )
+        },
+        W,
+        6,
+    ),
     "P001": ({W: HEAD + problem(measures="")}, W, 6),
-    "P002": ({W: HEAD + problem(measures=MEASURE.replace("        deadline: 2017-12-31\n", ""))}, W, 10),
-    "P003": ({W: HEAD + problem(measures=MEASURE.replace("        owner: 王芳（党政办副主任）\n", ""))}, W, 10),
-    "P004": ({W: HEAD + problem(measures=MEASURE.replace("建立公务用车使用登记台账，每月公示", "进一步加强管理，切实抓好落实"))}, W, 10),
-    "P005": ({W: HEAD.replace("  objective: 对照反馈意见逐项整改并建立长效机制\n", "  submitted_on: 2017-08-01\n") + problem()}, W, 4),
-    "P006": ({W: HEAD + problem(measures=MEASURE.replace("        leader: 李建军（办事处主任）\n", ""))}, W, 10),
-    "A001": ({W: HEAD + problem("    accountability:\n      - {person: 孙伟, responsibility: direct, form: 1, measure: 批评教育}\n")}, W, 10),
-    "G001": ({"rounds/r1.yml": "id: r1\nname: 第一轮\nstart: 2017-04-10\nend: 2017-06-09\nteams:\n  - name: 第一巡察组\n    leader: 王建国\n    units:\n      - unit: wcjd\n        feedback_on: 2017-07-05\n"}, "rounds/r1.yml", 9),
-    "G002": ({W: HEAD + problem() + "report:\n  submitted_on: 2017-12-20\n  reviewers:\n    - {name: 赵敏, department: discipline, signed_on: 2017-12-25}\n"}, W, 16),
+    "P002": (
+        {W: HEAD + problem(measures=MEASURE.replace("        deadline: 2017-12-31\n", ""))},
+        W,
+        10,
+    ),
+    "P003": (
+        {W: HEAD + problem(measures=MEASURE.replace("        owner: 王芳（党政办副主任）\n", ""))},
+        W,
+        10,
+    ),
+    "P004": (
+        {
+            W: HEAD
+            + problem(
+                measures=MEASURE.replace(
+                    "建立公务用车使用登记台账，每月公示", "进一步加强管理，切实抓好落实"
+                )
+            )
+        },
+        W,
+        10,
+    ),
+    "P005": (
+        {
+            W: HEAD.replace(
+                "  objective: 对照反馈意见逐项整改并建立长效机制\n", "  submitted_on: 2017-08-01\n"
+            )
+            + problem()
+        },
+        W,
+        4,
+    ),
+    "P006": (
+        {W: HEAD + problem(measures=MEASURE.replace("        leader: 李建军（办事处主任）\n", ""))},
+        W,
+        10,
+    ),
+    "A001": (
+        {
+            W: HEAD
+            + problem(
+                "    accountability:\n      - {person: 孙伟, responsibility: direct, form: 1, measure: 批评教育}\n"
+            )
+        },
+        W,
+        10,
+    ),
+    "G001": (
+        {
+            "rounds/r1.yml": "id: r1\nname: 第一轮\nstart: 2017-04-10\nend: 2017-06-09\nteams:\n  - name: 第一巡察组\n    leader: 王建国\n    units:\n      - unit: wcjd\n        feedback_on: 2017-07-05\n"
+        },
+        "rounds/r1.yml",
+        9,
+    ),
+    "G002": (
+        {
+            W: HEAD
+            + problem()
+            + "report:\n  submitted_on: 2017-12-20\n  reviewers:\n    - {name: 赵敏, department: discipline, signed_on: 2017-12-25}\n"
+        },
+        W,
+        16,
+    ),
 }
 # Y009 (unreadable file) and Y012 (symbolic link) need file-system state, not YAML text.
 FILESYSTEM_CASES = {"Y009", "Y012"}
+# H codes come from git history; test_history.py triggers each in a real repository.
+HISTORY_CASES = {"H001", "H002", "H003", "H004", "H005"}
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
@@ -110,7 +292,7 @@ def test_code_is_triggered_at_its_line(make_repo, code: str) -> None:
 
 
 def test_every_catalogue_code_has_a_case() -> None:
-    assert set(CATALOGUE) == set(CASES) | FILESYSTEM_CASES
+    assert set(CATALOGUE) == set(CASES) | FILESYSTEM_CASES | HISTORY_CASES
 
 
 def test_file_gone_before_reading_is_y009(make_repo) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from conftest import diagnostics_of
+
 from site_builder.load import parse_yaml
 from site_builder.load.records import build_record
 from site_builder.model import Ledger
@@ -17,13 +18,19 @@ def test_yaml_11_traps_stay_text() -> None:
     assert parsed.diagnostics == []
     data = {k: v for k, v in parsed.data.items() if k != "__src__"}
     assert data == {
-        "a": "no", "b": "on", "c": "1.10", "d": "08:30", "e": "0777",
-        "f": "2020-06-10", "g": "~", "h": "1:30:00",
+        "a": "no",
+        "b": "on",
+        "c": "1.10",
+        "d": "08:30",
+        "e": "0777",
+        "f": "2020-06-10",
+        "g": "~",
+        "h": "1:30:00",
     }
 
 
 def test_schema_converts_only_what_it_declares() -> None:
-    raw = """
+    raw = b"""
 round: r1
 unit: wcjd
 plan:
@@ -37,7 +44,7 @@ problems:
         text: "1.10"
         deadline: 2020-06-10
         owner: "08:30"
-""".encode()
+"""
     ledger, found = build_record(parse_yaml(raw, "ledgers/r1/wcjd.yml"), Ledger)
     assert found == []
     assert ledger.plan.objective == "no"
@@ -55,7 +62,7 @@ def test_records_know_file_and_line() -> None:
 
 
 def test_duplicate_key_names_both_lines() -> None:
-    parsed = parse_yaml("round: r1\nunit: a\nunit: b\n".encode(), "f.yml")
+    parsed = parse_yaml(b"round: r1\nunit: a\nunit: b\n", "f.yml")
     [d] = parsed.diagnostics
     assert (d.code, d.line) == ("Y002", 3)
     assert "第 2 行" in d.message and "unit" in d.message
@@ -107,10 +114,12 @@ def test_unknown_key_suggests_the_known_one(make_repo) -> None:
 
 
 def test_other_files_are_still_checked_when_one_is_broken(make_repo) -> None:
-    root = make_repo({
-        "ledgers/r1/wcjd.yml": "round: r1\nunit: [\n",
-        "rounds/common_problems.yml": "common_problems:\n  - code: GX01\n    title: t\n",
-    })
+    root = make_repo(
+        {
+            "ledgers/r1/wcjd.yml": "round: r1\nunit: [\n",
+            "rounds/common_problems.yml": "common_problems:\n  - code: GX01\n    title: t\n",
+        }
+    )
     files = {d.file for d in diagnostics_of(root)}
     assert {"ledgers/r1/wcjd.yml", "rounds/common_problems.yml"} <= files
 

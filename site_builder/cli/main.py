@@ -37,7 +37,9 @@ def parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--root", default=".", help="台账仓库根目录（默认当前目录）")
         p.add_argument("--out", default="build", help="构建目录（默认 build）")
-        p.add_argument("--as-of", type=_as_of, help="按此日期计算预警（默认取设置中的 as_of，否则今天）")
+        p.add_argument(
+            "--as-of", type=_as_of, help="按此日期计算预警（默认取设置中的 as_of，否则今天）"
+        )
         p.add_argument("--keep-going", action="store_true", help="数据有错误时仍生成站点")
         p.add_argument("--timings", action="store_true", help="打印各阶段耗时")
         p.add_argument("--verbose", action="store_true", help="显示站点引擎的日志")
@@ -45,6 +47,33 @@ def parser() -> argparse.ArgumentParser:
             p.add_argument("--host", default="127.0.0.1")
             p.add_argument("--port", type=int, default=8000)
         p.set_defaults(func=cmd_build if name == "build" else cmd_serve)
+
+    p = sub.add_parser("log", help="打印一个问题或措施的修改时间线")
+    p.add_argument("item", help="事项编号，如 r1/wcjd/P01 或 r1/wcjd/P01/M1")
+    p.add_argument("--root", default=".")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_log)
+
+    p = sub.add_parser("history", help="导出全部修改事件")
+    p.add_argument("--root", default=".")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出（默认文本）")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("check-change", help="检查合并请求（BASE..HEAD）对台账的修改")
+    p.add_argument("range", help="如 origin/main..HEAD")
+    p.add_argument("--root", default=".")
+    p.add_argument("--format", choices=["text", "json", "github"], default="text")
+    p.set_defaults(func=cmd_check_change)
+
+    p = sub.add_parser("signoff", help="审批人签核合并一个分支（无网页界面时使用）")
+    p.add_argument("branch")
+    p.add_argument(
+        "--as", dest="reviewer", required=True, help="审批人的邮箱或姓名（签字人名单中）"
+    )
+    p.add_argument("--root", default=".")
+    p.add_argument("--signing-key", help="SSH 私钥或公钥文件路径，用于签名合并提交")
+    p.add_argument("--message", help="合并说明（默认“签核合并 分支名”）")
+    p.set_defaults(func=cmd_signoff)
 
     p = sub.add_parser("diagnostics", help="列出全部诊断代码（Markdown）")
     p.set_defaults(func=cmd_diagnostics)
@@ -89,8 +118,11 @@ def _build(args: argparse.Namespace) -> pipeline.BuildResult | None:
             print(f"  {name:<8}{seconds:8.2f} s", file=sys.stderr)
         print(f"  {'合计':<8}{result.timings.total:8.2f} s", file=sys.stderr)
     if result.site_dir is None:
-        print(f"数据有错误，未生成站点。{summary(result.diagnostics)}"
-              "修正后重试，或加 --keep-going 强制生成。", file=sys.stderr)
+        print(
+            f"数据有错误，未生成站点。{summary(result.diagnostics)}"
+            "修正后重试，或加 --keep-going 强制生成。",
+            file=sys.stderr,
+        )
         return None
     note = "（数据有错误，已按 --keep-going 生成）" if errors else ""
     print(f"已生成站点：{result.site_dir}（{result.pages} 个页面）{note}", file=sys.stderr)
@@ -109,6 +141,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 1
     serve(result.site_dir, args.host, args.port, lambda: _build(args), Path(args.root))
     return 0
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from site_builder.cli.history import print_log
+
+    return print_log(Path(args.root), args.item, args.json)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from site_builder.cli.history import print_history
+
+    return print_history(Path(args.root), args.json)
+
+
+def cmd_check_change(args: argparse.Namespace) -> int:
+    from site_builder.cli.history import print_check_change
+
+    return print_check_change(Path(args.root), args.range, args.format)
+
+
+def cmd_signoff(args: argparse.Namespace) -> int:
+    from site_builder.cli.history import run_signoff
+
+    return run_signoff(Path(args.root), args.branch, args.reviewer, args.signing_key, args.message)
 
 
 def cmd_diagnostics(args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ The user docs (docs/diagnostics.md) list every code; a test keeps them in step.
 
 Prefixes: Y file and YAML syntax, S schema, R references across files, D dates,
 L ledger logic, P the plan's "three no-pass" rules (三不过), A accountability,
-G sign-offs and receipts.
+G sign-offs and receipts, H the git history and changes under review.
 """
 
 from __future__ import annotations
@@ -24,128 +24,261 @@ E, W = "error", "warning"
 
 CATALOGUE: dict[str, Entry] = {
     # --- Y: files and YAML syntax -------------------------------------------------
-    "Y001": Entry(E, "YAML 语法错误",
-                  "YAML 语法错误：{detail}。请检查这一行的缩进、冒号后的空格、引号和括号是否成对。"),
-    "Y002": Entry(E, "重复字段",
-                  "字段“{key}”重复：第 {first} 行已经写过。请删除其中一处，或把内容合并到一处。"),
-    "Y003": Entry(E, "用了制表符缩进",
-                  "这一行用制表符（Tab）缩进，YAML 只允许空格。请在编辑器中把 Tab 换成空格"
-                  "（VS Code：右下角“制表符长度”→“使用空格缩进”，再“将缩进转换为空格”）。"),
-    "Y004": Entry(W, "文件带 BOM",
-                  "文件以 BOM（字节顺序标记）开头，已照常读取。建议以“UTF-8”（无 BOM）重新保存。"),
-    "Y005": Entry(E, "不是 UTF-8 编码",
-                  "文件不是 UTF-8 编码（这一行有无法识别的字节）。请在编辑器中以 UTF-8 重新保存"
-                  "（VS Code：右下角编码 →“通过编码重新打开”选 GB18030 → 再“通过编码保存”选 UTF-8）。"),
-    "Y006": Entry(E, "空文件",
-                  "文件是空的。请按《数据字段说明》中的示例填写，或删除这个文件。"),
-    "Y007": Entry(E, "不支持锚点和别名",
-                  "不支持 YAML 锚点和别名（& 和 *）。请把内容直接写出来。"),
-    "Y008": Entry(E, "文件过大",
-                  "文件过大（{size} 字节，上限 {limit} 字节），为防止恶意输入已拒绝读取。请拆分文件。"),
+    "Y001": Entry(
+        E,
+        "YAML 语法错误",
+        "YAML 语法错误：{detail}。请检查这一行的缩进、冒号后的空格、引号和括号是否成对。",
+    ),
+    "Y002": Entry(
+        E,
+        "重复字段",
+        "字段“{key}”重复：第 {first} 行已经写过。请删除其中一处，或把内容合并到一处。",
+    ),
+    "Y003": Entry(
+        E,
+        "用了制表符缩进",
+        "这一行用制表符（Tab）缩进，YAML 只允许空格。请在编辑器中把 Tab 换成空格"
+        "（VS Code：右下角“制表符长度”→“使用空格缩进”，再“将缩进转换为空格”）。",
+    ),
+    "Y004": Entry(
+        W,
+        "文件带 BOM",
+        "文件以 BOM（字节顺序标记）开头，已照常读取。建议以“UTF-8”（无 BOM）重新保存。",
+    ),
+    "Y005": Entry(
+        E,
+        "不是 UTF-8 编码",
+        "文件不是 UTF-8 编码（这一行有无法识别的字节）。请在编辑器中以 UTF-8 重新保存"
+        "（VS Code：右下角编码 →“通过编码重新打开”选 GB18030 → 再“通过编码保存”选 UTF-8）。",
+    ),
+    "Y006": Entry(E, "空文件", "文件是空的。请按《数据字段说明》中的示例填写，或删除这个文件。"),
+    "Y007": Entry(E, "不支持锚点和别名", "不支持 YAML 锚点和别名（& 和 *）。请把内容直接写出来。"),
+    "Y008": Entry(
+        E,
+        "文件过大",
+        "文件过大（{size} 字节，上限 {limit} 字节），为防止恶意输入已拒绝读取。请拆分文件。",
+    ),
     "Y009": Entry(E, "无法读取文件", "无法读取文件：{detail}。"),
-    "Y010": Entry(E, "不支持类型标签",
-                  "不支持显式类型标签“{tag}”。请去掉标签，直接写值。"),
-    "Y011": Entry(E, "文件位置不对",
-                  "无法识别这个文件：{detail}"),
-    "Y012": Entry(E, "符号链接",
-                  "这是一个符号链接，指向“{target}”。为防止读到仓库之外的内容，台账数据不能是符号链接，请换成普通文件。"),
+    "Y010": Entry(E, "不支持类型标签", "不支持显式类型标签“{tag}”。请去掉标签，直接写值。"),
+    "Y011": Entry(E, "文件位置不对", "无法识别这个文件：{detail}"),
+    "Y012": Entry(
+        E,
+        "符号链接",
+        "这是一个符号链接，指向“{target}”。为防止读到仓库之外的内容，台账数据不能是符号链接，请换成普通文件。",
+    ),
     # --- S: schema ----------------------------------------------------------------
-    "S001": Entry(E, "缺少必填字段",
-                  "缺少必填字段“{field}”（{label}）。请补上这一项。"),
-    "S002": Entry(E, "未知字段",
-                  "未知字段“{field}”。{hint}"),
-    "S003": Entry(E, "类型不对",
-                  "“{field}”（{label}）应该是{expected}，这里写成了{actual}。请按《数据字段说明》中的示例改写。"),
-    "S004": Entry(E, "日期格式不对",
-                  "“{field}”（{label}）的日期“{value}”无法识别。请写成“年-月-日”，例如 2020-06-10。"),
-    "S005": Entry(E, "取值无效",
-                  "“{field}”（{label}）的取值“{value}”无效。可选：{choices}。"),
-    "S006": Entry(E, "编号格式不对",
-                  "编号“{value}”格式不对。编号只能用英文字母、数字、“-”和“_”，以字母或数字开头，"
-                  "最长 32 个字符，例如 P01、wcjd、r1。"),
-    "S007": Entry(E, "数字超出范围",
-                  "“{field}”（{label}）应为 {low} 到 {high} 的整数，这里写成了“{value}”。"),
-    "S008": Entry(E, "内容为空",
-                  "“{field}”（{label}）不能为空。请填写内容，或删除这一项。"),
-    "S009": Entry(E, "内容无效",
-                  "“{field}”（{label}）的内容无效：{detail}。"),
+    "S001": Entry(E, "缺少必填字段", "缺少必填字段“{field}”（{label}）。请补上这一项。"),
+    "S002": Entry(E, "未知字段", "未知字段“{field}”。{hint}"),
+    "S003": Entry(
+        E,
+        "类型不对",
+        "“{field}”（{label}）应该是{expected}，这里写成了{actual}。请按《数据字段说明》中的示例改写。",
+    ),
+    "S004": Entry(
+        E,
+        "日期格式不对",
+        "“{field}”（{label}）的日期“{value}”无法识别。请写成“年-月-日”，例如 2020-06-10。",
+    ),
+    "S005": Entry(E, "取值无效", "“{field}”（{label}）的取值“{value}”无效。可选：{choices}。"),
+    "S006": Entry(
+        E,
+        "编号格式不对",
+        "编号“{value}”格式不对。编号只能用英文字母、数字、“-”和“_”，以字母或数字开头，"
+        "最长 32 个字符，例如 P01、wcjd、r1。",
+    ),
+    "S007": Entry(
+        E, "数字超出范围", "“{field}”（{label}）应为 {low} 到 {high} 的整数，这里写成了“{value}”。"
+    ),
+    "S008": Entry(E, "内容为空", "“{field}”（{label}）不能为空。请填写内容，或删除这一项。"),
+    "S009": Entry(E, "内容无效", "“{field}”（{label}）的内容无效：{detail}。"),
     # --- R: references across files -----------------------------------------------
-    "R001": Entry(E, "单位不在名录中",
-                  "单位“{unit}”不在单位名录（rounds/units.yml）中。{hint}"),
-    "R002": Entry(E, "轮次不存在",
-                  "轮次“{round}”不存在（rounds/ 下没有 id 为 {round} 的轮次文件）。{hint}"),
-    "R003": Entry(E, "共性问题编号不存在",
-                  "共性问题编号“{code}”不在共性问题目录（rounds/common_problems.yml）中。{hint}"),
-    "R004": Entry(E, "编号重复",
-                  "编号“{id}”重复：{where}已经用过。请换一个新编号（编号一经使用不要改动或复用）。"),
-    "R005": Entry(E, "台账位置与内容不符",
-                  "台账文件放在 {path}，但内容写的是 round: {round}、unit: {unit}。"
-                  "台账应放在 ledgers/<轮次>/<单位>.yml，请移动文件或改正这两项。"),
-    "R006": Entry(E, "单位未在该轮被巡察",
-                  "单位“{unit}”不在轮次“{round}”的被巡察单位中。请核对轮次，或在轮次文件的 teams 中补上该单位。"),
-    "R007": Entry(E, "问题类别不存在",
-                  "问题类别“{category}”不在设置（rounds/settings.yml）的 categories 中。可选：{choices}。"),
-    "R008": Entry(E, "引用的问题不存在",
-                  "引用的问题“{ref}”不存在。问题引用写作“轮次/单位/问题编号”，例如 r1/wcjd/P01。"),
-    "R009": Entry(E, "名录与轮次不一致",
-                  "单位名录与轮次文件不一致：{detail}。请让 rounds/units.yml 的 inspected_in 与轮次文件的 teams 保持一致。"),
-    "R010": Entry(W, "缺少整改台账",
-                  "单位“{unit}”在轮次“{round}”被巡察，但没有整改台账。请新建 ledgers/{round}/{unit}.yml。"),
-    "R011": Entry(W, "自查不是未巡先改",
-                  "单位“{unit}”的自查日期 {date} 不早于它被巡察的反馈日期 {feedback}，不属于“未巡先改”。请核对日期或单位。"),
+    "R001": Entry(E, "单位不在名录中", "单位“{unit}”不在单位名录（rounds/units.yml）中。{hint}"),
+    "R002": Entry(
+        E, "轮次不存在", "轮次“{round}”不存在（rounds/ 下没有 id 为 {round} 的轮次文件）。{hint}"
+    ),
+    "R003": Entry(
+        E,
+        "共性问题编号不存在",
+        "共性问题编号“{code}”不在共性问题目录（rounds/common_problems.yml）中。{hint}",
+    ),
+    "R004": Entry(
+        E,
+        "编号重复",
+        "编号“{id}”重复：{where}已经用过。请换一个新编号（编号一经使用不要改动或复用）。",
+    ),
+    "R005": Entry(
+        E,
+        "台账位置与内容不符",
+        "台账文件放在 {path}，但内容写的是 round: {round}、unit: {unit}。"
+        "台账应放在 ledgers/<轮次>/<单位>.yml，请移动文件或改正这两项。",
+    ),
+    "R006": Entry(
+        E,
+        "单位未在该轮被巡察",
+        "单位“{unit}”不在轮次“{round}”的被巡察单位中。请核对轮次，或在轮次文件的 teams 中补上该单位。",
+    ),
+    "R007": Entry(
+        E,
+        "问题类别不存在",
+        "问题类别“{category}”不在设置（rounds/settings.yml）的 categories 中。可选：{choices}。",
+    ),
+    "R008": Entry(
+        E,
+        "引用的问题不存在",
+        "引用的问题“{ref}”不存在。问题引用写作“轮次/单位/问题编号”，例如 r1/wcjd/P01。",
+    ),
+    "R009": Entry(
+        E,
+        "名录与轮次不一致",
+        "单位名录与轮次文件不一致：{detail}。请让 rounds/units.yml 的 inspected_in 与轮次文件的 teams 保持一致。",
+    ),
+    "R010": Entry(
+        W,
+        "缺少整改台账",
+        "单位“{unit}”在轮次“{round}”被巡察，但没有整改台账。请新建 ledgers/{round}/{unit}.yml。",
+    ),
+    "R011": Entry(
+        W,
+        "自查不是未巡先改",
+        "单位“{unit}”的自查日期 {date} 不早于它被巡察的反馈日期 {feedback}，不属于“未巡先改”。请核对日期或单位。",
+    ),
     # --- D: dates -----------------------------------------------------------------
-    "D001": Entry(E, "销号早于反馈",
-                  "销号日期 {closed} 早于本单位的巡察反馈日期 {feedback}。请核对日期。"),
-    "D002": Entry(E, "时限早于反馈",
-                  "完成时限 {deadline} 早于本单位的巡察反馈日期 {feedback}。请核对日期。"),
-    "D003": Entry(E, "完成早于反馈",
-                  "完成日期 {done} 早于本单位的巡察反馈日期 {feedback}。请核对日期。"),
-    "D004": Entry(E, "结束早于开始",
-                  "结束日期 {end} 早于开始日期 {start}。请核对日期。"),
-    "D005": Entry(E, "日期早于反馈",
-                  "“{field}”（{label}）的日期 {value} 早于本单位的巡察反馈日期 {feedback}。请核对日期。"),
+    "D001": Entry(
+        E, "销号早于反馈", "销号日期 {closed} 早于本单位的巡察反馈日期 {feedback}。请核对日期。"
+    ),
+    "D002": Entry(
+        E, "时限早于反馈", "完成时限 {deadline} 早于本单位的巡察反馈日期 {feedback}。请核对日期。"
+    ),
+    "D003": Entry(
+        E, "完成早于反馈", "完成日期 {done} 早于本单位的巡察反馈日期 {feedback}。请核对日期。"
+    ),
+    "D004": Entry(E, "结束早于开始", "结束日期 {end} 早于开始日期 {start}。请核对日期。"),
+    "D005": Entry(
+        E,
+        "日期早于反馈",
+        "“{field}”（{label}）的日期 {value} 早于本单位的巡察反馈日期 {feedback}。请核对日期。",
+    ),
     # --- L: ledger logic ----------------------------------------------------------
-    "L001": Entry(E, "已销号但措施未完成",
-                  "问题 {problem} 已销号，但措施 {measure} 还没有完成（状态：{status}）。"
-                  "请先完成该措施，或把问题的 status 改回 open。"),
-    "L002": Entry(E, "完成没有佐证",
-                  "措施 {measure} 已完成，但没有佐证材料。请在 evidence 下列出佐证材料（会议纪要、制度文件、照片等）。"),
-    "L003": Entry(E, "销号缺少日期",
-                  "问题 {problem} 已销号（status: closed），但没有销号日期。请填写 closed_on。"),
-    "L004": Entry(E, "未销号却有销号日期",
-                  "问题 {problem} 填写了销号日期 closed_on，但状态是“{status}”。销号请把 status 改为 closed，否则删除 closed_on。"),
-    "L005": Entry(E, "完成缺少日期",
-                  "措施 {measure} 已完成（status: done），但没有完成日期。请填写 completed_on。"),
-    "L006": Entry(E, "撤销没有理由",
-                  "{item} 已撤销（status: withdrawn），但没有写明理由。请在 withdrawn_reason 中说明。"),
-    "L007": Entry(E, "共性问题缺少编号",
-                  "问题 {problem} 的来源是“共性问题”，但没有填写 common_code（共性问题编号）。"),
-    "L008": Entry(E, "未完成却有完成日期",
-                  "措施 {measure} 填写了完成日期 completed_on，但状态是“{status}”。完成请把 status 改为 done，否则删除 completed_on。"),
-    "L009": Entry(E, "销号没有佐证",
-                  "问题 {problem} 已销号，但没有任何佐证材料。销号必须有佐证材料，请在已完成措施的 evidence 中列出。"),
+    "L001": Entry(
+        E,
+        "已销号但措施未完成",
+        "问题 {problem} 已销号，但措施 {measure} 还没有完成（状态：{status}）。"
+        "请先完成该措施，或把问题的 status 改回 open。",
+    ),
+    "L002": Entry(
+        E,
+        "完成没有佐证",
+        "措施 {measure} 已完成，但没有佐证材料。请在 evidence 下列出佐证材料（会议纪要、制度文件、照片等）。",
+    ),
+    "L003": Entry(
+        E,
+        "销号缺少日期",
+        "问题 {problem} 已销号（status: closed），但没有销号日期。请填写 closed_on。",
+    ),
+    "L004": Entry(
+        E,
+        "未销号却有销号日期",
+        "问题 {problem} 填写了销号日期 closed_on，但状态是“{status}”。销号请把 status 改为 closed，否则删除 closed_on。",
+    ),
+    "L005": Entry(
+        E,
+        "完成缺少日期",
+        "措施 {measure} 已完成（status: done），但没有完成日期。请填写 completed_on。",
+    ),
+    "L006": Entry(
+        E,
+        "撤销没有理由",
+        "{item} 已撤销（status: withdrawn），但没有写明理由。请在 withdrawn_reason 中说明。",
+    ),
+    "L007": Entry(
+        E,
+        "共性问题缺少编号",
+        "问题 {problem} 的来源是“共性问题”，但没有填写 common_code（共性问题编号）。",
+    ),
+    "L008": Entry(
+        E,
+        "未完成却有完成日期",
+        "措施 {measure} 填写了完成日期 completed_on，但状态是“{status}”。完成请把 status 改为 done，否则删除 completed_on。",
+    ),
+    "L009": Entry(
+        E,
+        "销号没有佐证",
+        "问题 {problem} 已销号，但没有任何佐证材料。销号必须有佐证材料，请在已完成措施的 evidence 中列出。",
+    ),
     # --- P: the plan's three no-pass rules (三不过) --------------------------------
-    "P001": Entry(E, "任务有漏项",
-                  "任务有漏项：问题 {problem} 没有整改措施。每个问题至少要有一条措施（measures）。"),
-    "P002": Entry(E, "措施不具体：没有时限",
-                  "措施不具体：措施 {measure} 没有完成时限。请填写 deadline，例如 2020-06-30。"),
-    "P003": Entry(E, "措施不具体：没有责任人",
-                  "措施不具体：措施 {measure} 没有责任人。请填写 owner（具体到人）。"),
-    "P004": Entry(E, "措施不具体：内容笼统",
-                  "措施不具体：措施 {measure} 的内容“{text}”过于笼统。请写明做什么、怎么做、达到什么标准。"),
-    "P005": Entry(E, "方向不明确",
-                  "方向不明确：整改方案没有写明整改目标。请在 plan 下填写 objective。"),
-    "P006": Entry(W, "缺少责任领导",
-                  "措施 {measure} 没有责任领导。整改责任应落实到班子成员，请填写 leader。"),
+    "P001": Entry(
+        E,
+        "任务有漏项",
+        "任务有漏项：问题 {problem} 没有整改措施。每个问题至少要有一条措施（measures）。",
+    ),
+    "P002": Entry(
+        E,
+        "措施不具体：没有时限",
+        "措施不具体：措施 {measure} 没有完成时限。请填写 deadline，例如 2020-06-30。",
+    ),
+    "P003": Entry(
+        E,
+        "措施不具体：没有责任人",
+        "措施不具体：措施 {measure} 没有责任人。请填写 owner（具体到人）。",
+    ),
+    "P004": Entry(
+        E,
+        "措施不具体：内容笼统",
+        "措施不具体：措施 {measure} 的内容“{text}”过于笼统。请写明做什么、怎么做、达到什么标准。",
+    ),
+    "P005": Entry(
+        E, "方向不明确", "方向不明确：整改方案没有写明整改目标。请在 plan 下填写 objective。"
+    ),
+    "P006": Entry(
+        W, "缺少责任领导", "措施 {measure} 没有责任领导。整改责任应落实到班子成员，请填写 leader。"
+    ),
     # --- A: accountability --------------------------------------------------------
-    "A001": Entry(W, "问责偏轻偏软",
-                  "问责偏轻偏软：问题 {problem} 只追究了直接责任，没有追究领导责任。"
-                  "如确无领导责任，请在 leadership_exempt_reason 中写明理由。"),
+    "A001": Entry(
+        W,
+        "问责偏轻偏软",
+        "问责偏轻偏软：问题 {problem} 只追究了直接责任，没有追究领导责任。"
+        "如确无领导责任，请在 leadership_exempt_reason 中写明理由。",
+    ),
     # --- G: receipts and sign-offs -------------------------------------------------
-    "G001": Entry(E, "签字背书不全",
-                  "单位“{unit}”的反馈签收单缺少{role}的签字。签字背书需要被巡察单位主要负责人、"
-                  "巡察组组长、巡察办主任三方签字，请在 receipt 中补上姓名和日期。"),
-    "G002": Entry(E, "整改报告未经审核",
-                  "整改报告已提交，但缺少{department}的审核签字。整改报告须经纪检机关、组织部门审核签字后报送，"
-                  "请在 report.reviewers 中补上。"),
+    "G001": Entry(
+        E,
+        "签字背书不全",
+        "单位“{unit}”的反馈签收单缺少{role}的签字。签字背书需要被巡察单位主要负责人、"
+        "巡察组组长、巡察办主任三方签字，请在 receipt 中补上姓名和日期。",
+    ),
+    "G002": Entry(
+        E,
+        "整改报告未经审核",
+        "整改报告已提交，但缺少{department}的审核签字。整改报告须经纪检机关、组织部门审核签字后报送，"
+        "请在 report.reviewers 中补上。",
+    ),
+    # --- H: history and changes under review ----------------------------------------
+    "H001": Entry(
+        E,
+        "删除了问题或措施",
+        "删除了{item}（{title}）。台账只增不删：不再整改的事项请改为 status: withdrawn，"
+        "并在 withdrawn_reason 中写明理由。",
+    ),
+    "H002": Entry(
+        E,
+        "改写已销号事项",
+        "{item} 已销号（完成），本次修改改写了它的{what}（“{old}”→“{new}”）。"
+        "如需更正，请先把状态改回未完成（重新打开），经审批后再重新销号。",
+    ),
+    "H003": Entry(
+        E,
+        "销号没有佐证",
+        "本次修改把 {item} 销号（完成），但没有佐证材料。请在 evidence 中列出佐证材料。",
+    ),
+    "H004": Entry(
+        W,
+        "历史版本无法解析",
+        "提交 {commit} 中的这个台账版本无法解析（{detail}），该版本的变更已跳过。",
+    ),
+    "H005": Entry(
+        W,
+        "历史不完整",
+        "无法读取完整的 git 历史：{detail}。站点照常生成，但销号的审批签字无法确认。"
+        "请用完整克隆（git clone 不加 --depth）构建。",
+    ),
 }

@@ -13,6 +13,7 @@ _GROUPS = {
     "P": "整改方案“三不过”",
     "A": "问责",
     "G": "签字背书与审核",
+    "H": "修改历史与合并请求",
 }
 
 
@@ -28,7 +29,12 @@ def catalogue_markdown() -> str:
         "",
     ]
     for prefix, title in _GROUPS.items():
-        lines += [f"## {prefix}：{title}", "", "| 代码 | 级别 | 含义 | 提示与改法 |", "| --- | --- | --- | --- |"]
+        lines += [
+            f"## {prefix}：{title}",
+            "",
+            "| 代码 | 级别 | 含义 | 提示与改法 |",
+            "| --- | --- | --- | --- |",
+        ]
         for code, entry in CATALOGUE.items():
             if code.startswith(prefix):
                 level = "错误" if entry.severity == "error" else "警告"

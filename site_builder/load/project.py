@@ -6,7 +6,7 @@ from pathlib import Path
 
 from site_builder.diagnostics import Diagnostic, diag
 from site_builder.load.records import build_record
-from site_builder.load.yaml_strict import ParsedYaml, decode, parse_yaml
+from site_builder.load.yaml_strict import decode, parse_yaml
 from site_builder.model import Project
 from site_builder.model.district import (
     Case,
@@ -15,6 +15,7 @@ from site_builder.model.district import (
     Round,
     SelfChecks,
     Settings,
+    Signers,
 )
 from site_builder.model.ledger import Ledger
 from site_builder.model.types import ID_PATTERN
@@ -53,10 +54,14 @@ def load_project(root: str | Path) -> tuple[Project, list[Diagnostic]]:
         checks = load(rounds_dir / SELF_CHECKS, SelfChecks)
         project.self_checks = list(checks.self_checks) if checks else []
 
-    for path in _files(rounds_dir, "*.yml", diagnostics, root):
-        if path.name not in RESERVED:
-            if (record := load(path, Round)) is not None:
-                project.rounds.append(record)
+    if (rounds_dir / SIGNERS).exists():
+        project.signers = load(rounds_dir / SIGNERS, Signers) or Signers()
+
+    for path in _files(rounds_dir, "*.y*ml", diagnostics, root):
+        if path.name in RESERVED or path.suffix not in (".yml", ".yaml"):
+            continue
+        if (record := load(path, Round)) is not None:
+            project.rounds.append(record)
     for path in _files(rounds_dir / CASES_DIR, "*.md", diagnostics, root):
         record, found = load_case(root, path)
         diagnostics.extend(found)
@@ -68,8 +73,13 @@ def load_project(root: str | Path) -> tuple[Project, list[Diagnostic]]:
         rel = _rel(root, path)
         parts = path.relative_to(ledgers_dir).parts
         if len(parts) != 2 or path.suffix not in (".yml", ".yaml"):
-            diagnostics.append(diag("Y011", rel, detail=(
-                "台账文件应放在 ledgers/<轮次>/<单位>.yml，例如 ledgers/r1/wcjd.yml。")))
+            diagnostics.append(
+                diag(
+                    "Y011",
+                    rel,
+                    detail=("台账文件应放在 ledgers/<轮次>/<单位>.yml，例如 ledgers/r1/wcjd.yml。"),
+                )
+            )
             continue
         if (record := load(path, Ledger)) is not None:
             project.ledgers.append(record)
@@ -119,8 +129,18 @@ def load_case(root: Path, path: Path) -> tuple[Case | None, list[Diagnostic]]:
     lines = text.splitlines(keepends=True)
     end = next((i for i, s in enumerate(lines[1:], 1) if s.strip() == "---"), None)
     if not lines or lines[0].strip() != "---" or end is None:
-        return None, [*problems, diag("Y011", rel, 1, 1, detail=(
-            "典型案例应以 YAML 头部开始：第一行写“---”，接着写字段，再以一行“---”结束，之后写案情。"))]
+        return None, [
+            *problems,
+            diag(
+                "Y011",
+                rel,
+                1,
+                1,
+                detail=(
+                    "典型案例应以 YAML 头部开始：第一行写“---”，接着写字段，再以一行“---”结束，之后写案情。"
+                ),
+            ),
+        ]
     parsed = parse_yaml("".join(lines[1:end]).encode(), rel, line_offset=1)
     parsed.diagnostics[:0] = problems
     if isinstance(parsed.data, dict):
@@ -130,5 +150,3 @@ def load_case(root: Path, path: Path) -> tuple[Case | None, list[Diagnostic]]:
         parsed.data.setdefault("id", path.stem)
         parsed.data["body"] = "".join(lines[end + 1 :]).strip()
     return build_record(parsed, Case)
-
-

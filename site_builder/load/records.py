@@ -54,19 +54,39 @@ def _translate(error: Any, parsed: ParsedYaml, model: type[BaseModel]) -> Diagno
             hint = "这里可用的字段：" + "、".join(known) + "。"
         return diag("S002", **where, field=name, hint=hint)
     if kind in ("model_type", "dict_type", "model_attributes_type", "dataclass_type"):
-        return diag("S003", **where, field=name, label=label,
-                    expected="映射（“字段: 值”的形式）", actual=_describe(value))
+        return diag(
+            "S003",
+            **where,
+            field=name,
+            label=label,
+            expected="映射（“字段: 值”的形式）",
+            actual=_describe(value),
+        )
     if kind == "list_type":
-        return diag("S003", **where, field=name, label=label,
-                    expected="列表（每项以“- ”开头）", actual=_describe(value))
+        return diag(
+            "S003",
+            **where,
+            field=name,
+            label=label,
+            expected="列表（每项以“- ”开头）",
+            actual=_describe(value),
+        )
     if kind == "string_type":
-        return diag("S003", **where, field=name, label=label, expected="文字", actual=_describe(value))
+        return diag(
+            "S003", **where, field=name, label=label, expected="文字", actual=_describe(value)
+        )
     if kind == "ledger_date":
         return diag("S004", **where, field=name, label=label, value=value)
     if kind == "literal_error":
         allowed = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
-        return diag("S005", **where, field=name, label=label, value=value,
-                    choices=choices_text(name, allowed, context=parent))
+        return diag(
+            "S005",
+            **where,
+            field=name,
+            label=label,
+            value=value,
+            choices=choices_text(name, allowed, context=parent),
+        )
     if kind == "bool_parsing":
         return diag("S005", **where, field=name, label=label, value=value, choices="true、false")
     if kind == "ledger_id":

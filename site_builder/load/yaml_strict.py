@@ -106,9 +106,7 @@ def parse_yaml(raw: bytes, file: str, line_offset: int = 0) -> ParsedYaml:
         result.diagnostics.append(refused.diagnostic)
     except RecursionError:
         result.data = None
-        result.diagnostics.append(
-            diag("Y001", file, line_offset + 1, 1, detail="嵌套层次过深")
-        )
+        result.diagnostics.append(diag("Y001", file, line_offset + 1, 1, detail="嵌套层次过深"))
     else:
         result.diagnostics.extend(builder.diagnostics)
     return result
@@ -129,14 +127,14 @@ def _syntax_diagnostics(
 
 
 _PROBLEMS = {
-    "mapping values are not allowed here": "这里不能出现“键: 值”，多半是上一行缩进不对，或冒号后的内容需要加引号",
+    "mapping values are not allowed": "这里不能出现“键: 值”，多半是上一行缩进不对，或冒号后的内容需要加引号",
     "could not find expected ':'": "找不到应有的冒号“:”，请检查是否漏写了冒号或冒号后的空格",
     "found character that cannot start any token": "出现了不能作为开头的字符，请给这段文字加上引号",
     "did not find expected key": "缩进不对齐，或列表项与字段混在同一层",
     "found unexpected end of stream": "文件意外结束，可能有引号或括号没有成对",
     "did not find expected node content": "缺少内容，请检查“-”或“:”之后是否写了值",
     "found undefined alias": "使用了未定义的别名“*”",
-    "expected a single document in the stream": "一个文件只能有一个文档，请删除多余的“---”",
+    "but found another document": "一个文件只能有一个文档，请删除多余的“---”",
 }
 
 

@@ -128,8 +128,24 @@ DEFAULT_CATEGORIES = [
     Category(code="rectification", label="整改落实"),
 ]
 DEFAULT_VAGUE_PHRASES = [
-    "进一步", "加强", "高度重视", "认真", "切实", "抓好", "落实", "狠抓", "持续", "不断",
-    "强化", "提高认识", "严格", "深入", "全面", "推进", "做好", "工作",
+    "进一步",
+    "加强",
+    "高度重视",
+    "认真",
+    "切实",
+    "抓好",
+    "落实",
+    "狠抓",
+    "持续",
+    "不断",
+    "强化",
+    "提高认识",
+    "严格",
+    "深入",
+    "全面",
+    "推进",
+    "做好",
+    "工作",
 ]
 
 
@@ -141,3 +157,43 @@ class Settings(Record):
     thresholds: Thresholds = Thresholds()
     vague_phrases: Annotated[list[Text], ListOf] = DEFAULT_VAGUE_PHRASES
     min_measure_chars: Annotated[int, Field(ge=0, le=200)] = 8
+
+
+ReviewerRole = Literal["discipline", "organisation", "inspection_office"]
+
+
+class Reviewer(Record):
+    """A person whose approved merge is a sign-off (rounds/signers.yml)."""
+
+    name: Text
+    email: Text
+    role: ReviewerRole
+    units: Annotated[list[Text], ListOf] = []  # unit ids, or "*" for every unit
+    ssh_key: OptText = None  # "ssh-ed25519 AAAA..." public key
+
+    def may_approve(self, unit: str) -> bool:
+        return "*" in self.units or unit in self.units
+
+
+class PlatformKey(Record):
+    """A code-hosting platform's merge-signing key (GitHub web-flow, Gitea)."""
+
+    name: Text
+    ssh_key: Text
+
+
+class SignaturePolicy(Record):
+    require_signature: bool = False
+    platform_keys: Annotated[list[PlatformKey], ListOf] = []
+
+
+class Signers(Record):
+    policy: SignaturePolicy = SignaturePolicy()
+    reviewers: Annotated[list[Reviewer], ListOf] = []
+
+    def by_identity(self, name: str, email: str) -> Reviewer | None:
+        email = email.strip().lower()
+        for reviewer in self.reviewers:
+            if email and reviewer.email.strip().lower() == email:
+                return reviewer
+        return None

@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from site_builder.model.district import Case, CommonProblem, Round, SelfCheck, Settings, Unit
+from site_builder.model.district import (
+    Case,
+    CommonProblem,
+    Round,
+    SelfCheck,
+    Settings,
+    Signers,
+    Unit,
+)
 from site_builder.model.ledger import Ledger, Problem
 
 
@@ -19,6 +27,7 @@ class Project:
     common_problems: list[CommonProblem] = field(default_factory=list)
     self_checks: list[SelfCheck] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
+    signers: Signers = field(default_factory=Signers)
 
     @cached_property
     def unit_by_id(self) -> dict[str, Unit]:

@@ -6,8 +6,8 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer
 from pydantic import BaseModel as _BaseModel
+from pydantic import BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 from pydantic_core import PydanticCustomError
 
 from site_builder.model.source import Source
@@ -30,8 +30,12 @@ def _to_date(value: Any) -> Any:
     raise PydanticCustomError("ledger_date", "bad date", {"value": value})
 
 
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
 def _empty_to_none(value: Any) -> Any:
-    if isinstance(value, str) and not value.strip():
+    # The strict reader keeps `~` and `null` as text; for an optional field they mean "empty".
+    if isinstance(value, str) and value.strip() in _NULLS:
         return None
     return value
 
@@ -64,7 +68,7 @@ def _to_int(value: Any) -> Any:
 
 def _list_or_empty(value: Any) -> Any:
     # `evidence:` left blank is an empty list, not an error.
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or (isinstance(value, str) and value.strip() in _NULLS):
         return []
     return value
 
@@ -75,7 +79,10 @@ def _date_text(value: date | None) -> str | None:
 
 LedgerDate = Annotated[date, BeforeValidator(_to_date), PlainSerializer(_date_text)]
 OptDate = Annotated[
-    date | None, BeforeValidator(_to_date), BeforeValidator(_empty_to_none), PlainSerializer(_date_text)
+    date | None,
+    BeforeValidator(_to_date),
+    BeforeValidator(_empty_to_none),
+    PlainSerializer(_date_text),
 ]
 Id = Annotated[str, BeforeValidator(_to_id)]
 Text = Annotated[str, BeforeValidator(_required_text)]
@@ -91,3 +98,11 @@ class Record(_BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     src: Source = Field(default=Source("<memory>"), alias="__src__", exclude=True, repr=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_empty(cls, data: Any) -> Any:
+        # `plan:` left blank reads as an empty mapping, as staff expect.
+        if isinstance(data, str) and data.strip() in _NULLS:
+            return {}
+        return data

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from site_builder.analyse import LedgerStats, ledger_stats, measure_colour, sum_stats
 from site_builder.diagnostics import Diagnostic
+from site_builder.history import KIND_LABELS, Event, History
 from site_builder.model import Project
 from site_builder.model.district import Case, CommonProblem, InspectedUnit, Round, Team, Unit
 from site_builder.model.ledger import Ledger, Measure, Problem
@@ -22,6 +23,42 @@ class MeasureView:
 
 
 @dataclass
+class TimelineRow:
+    """One line of an item's history, ready to print."""
+
+    date: str
+    item: str
+    what: str
+    author: str
+    commit: str
+    state: str  # a history.State value, for the badge colour
+    approval: str
+
+
+def timeline_row(event: Event) -> TimelineRow:
+    what = KIND_LABELS[event.kind]
+    if event.days:
+        what += f"（{event.old} → {event.new}，推迟 {event.days} 天）"
+    elif event.old or event.new:
+        what += f"：{event.old or '（空）'} → {event.new or '（空）'}"
+    approval = event.signoff.label
+    if event.signoff.approver:
+        approval += f" · {event.signoff.approver}"
+    if event.signoff.reason:
+        approval += f"（{event.signoff.reason}）"
+    item = event.item.split("/", 2)[2]
+    return TimelineRow(
+        event.landed[:10],
+        item,
+        what,
+        event.author,
+        event.commit[:10],
+        str(event.signoff.state),
+        approval,
+    )
+
+
+@dataclass
 class UnitView:
     unit: Unit
     entry: InspectedUnit
@@ -31,6 +68,7 @@ class UnitView:
     measures: list[MeasureView]
     diagnostics: list[Diagnostic]
     cases: list[Case]
+    timeline: dict[str, list[TimelineRow]] = field(default_factory=dict)  # problem id -> rows
 
     @property
     def url(self) -> str:
@@ -86,11 +124,18 @@ class SiteData:
     cases: list[CaseView]
     guides: list[Guide] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    history: History = field(default_factory=History)
 
 
 def build_site_data(
-    project: Project, diagnostics: list[Diagnostic], as_of: date, guides_dir: Path | None = None
+    project: Project,
+    diagnostics: list[Diagnostic],
+    as_of: date,
+    history: History | None = None,
+    guides_dir: Path | None = None,
 ) -> SiteData:
+    history = history or History()
+    events = history.by_ledger()
     thresholds = project.settings.thresholds
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
     for d in diagnostics:
@@ -115,12 +160,20 @@ def build_site_data(
                     for m in p.measures
                 ]
                 files = [ledger.src.file] if ledger else []
-                unit_views.append(UnitView(
-                    unit=unit, entry=entry, team=team, ledger=ledger, stats=stats,
-                    measures=measures,
-                    diagnostics=[d for f in files for d in by_file.get(f, [])],
-                    cases=cases_by_unit.get(unit.id, []), entry_round=round_.id,
-                ))
+                unit_views.append(
+                    UnitView(
+                        unit=unit,
+                        entry=entry,
+                        team=team,
+                        ledger=ledger,
+                        stats=stats,
+                        measures=measures,
+                        diagnostics=[d for f in files for d in by_file.get(f, [])],
+                        cases=cases_by_unit.get(unit.id, []),
+                        entry_round=round_.id,
+                        timeline=_timeline(events.get(f"{round_.id}/{unit.id}", [])),
+                    )
+                )
         rounds.append(RoundView(round_, unit_views, sum_stats([u.stats for u in unit_views])))
 
     unit_index = {(r.id, u.unit.id): u for r in rounds for u in r.units}
@@ -133,7 +186,15 @@ def build_site_data(
         cases=_case_views(project),
         guides=_guides(guides_dir),
         diagnostics=diagnostics,
+        history=history,
     )
+
+
+def _timeline(events: list[Event]) -> dict[str, list[TimelineRow]]:
+    rows: dict[str, list[TimelineRow]] = defaultdict(list)
+    for event in events:
+        rows[event.item.split("/")[2]].append(timeline_row(event))
+    return rows
 
 
 def _common_views(project: Project, unit_index: dict) -> list[CommonView]:
@@ -157,8 +218,14 @@ def _common_views(project: Project, unit_index: dict) -> list[CommonView]:
             for (rid, _), u in unit_index.items()
             if named_on and u.entry.feedback_on > named_on
         }
-        views.append(CommonView(item, sorted(found[item.code], key=lambda x: x[0]),
-                                len(checks[item.code] & due), len(due)))
+        views.append(
+            CommonView(
+                item,
+                sorted(found[item.code], key=lambda x: x[0]),
+                len(checks[item.code] & due),
+                len(due),
+            )
+        )
     return views
 
 

@@ -22,6 +22,7 @@ CHECKS: list[Check] = [
     references.catalogue_references,
     references.self_check_references,
     references.case_references,
+    references.signer_references,
     ledger_rules.round_dates,
     ledger_rules.receipts,
     ledger_rules.ledger_dates,

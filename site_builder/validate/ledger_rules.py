@@ -8,7 +8,13 @@ from datetime import date
 
 from site_builder.diagnostics import Diagnostic, diag
 from site_builder.model import Project
-from site_builder.model.labels import DEPARTMENT, MEASURE_STATUS, PROBLEM_STATUS, RECEIPT_ROLE, field_label
+from site_builder.model.labels import (
+    DEPARTMENT,
+    MEASURE_STATUS,
+    PROBLEM_STATUS,
+    RECEIPT_ROLE,
+    field_label,
+)
 from site_builder.model.ledger import Ledger, Measure
 from site_builder.model.types import Record
 
@@ -54,8 +60,14 @@ def ledger_dates(project: Project) -> Iterator[Diagnostic]:
         for record, name in ((ledger.plan, "submitted_on"), (ledger.report, "submitted_on")):
             value = getattr(record, name, None) if record else None
             if value and value < feedback:
-                yield diag("D005", **_at(record), field=name, label=field_label(name),
-                           value=value, feedback=feedback)
+                yield diag(
+                    "D005",
+                    **_at(record),
+                    field=name,
+                    label=field_label(name),
+                    value=value,
+                    feedback=feedback,
+                )
         for problem in ledger.problems:
             if problem.closed_on and problem.closed_on < feedback:
                 yield diag("D001", **_at(problem), closed=problem.closed_on, feedback=feedback)
@@ -75,14 +87,24 @@ def closure_rules(project: Project) -> Iterator[Diagnostic]:
                     yield diag("L003", **_at(problem), problem=problem.id)
                 for measure in active:
                     if measure.status != "done":
-                        yield diag("L001", **_at(measure), problem=problem.id,
-                                   measure=_mref(problem.id, measure),
-                                   status=MEASURE_STATUS[measure.status])
-                if active and not any(m.evidence for m in active):
+                        yield diag(
+                            "L001",
+                            **_at(measure),
+                            problem=problem.id,
+                            measure=_mref(problem.id, measure),
+                            status=MEASURE_STATUS[measure.status],
+                        )
+                # L002 already names each done measure without evidence.
+                undone = [m for m in active if m.status != "done"]
+                if active and undone and not any(m.evidence for m in active):
                     yield diag("L009", **_at(problem), problem=problem.id)
             elif problem.closed_on:
-                yield diag("L004", **_at(problem), problem=problem.id,
-                           status=PROBLEM_STATUS[problem.status])
+                yield diag(
+                    "L004",
+                    **_at(problem),
+                    problem=problem.id,
+                    status=PROBLEM_STATUS[problem.status],
+                )
             if problem.status == "withdrawn" and not problem.withdrawn_reason:
                 yield diag("L006", **_at(problem), item=f"问题 {problem.id}")
             for measure in problem.measures:
@@ -93,8 +115,9 @@ def closure_rules(project: Project) -> Iterator[Diagnostic]:
                     if not measure.evidence:
                         yield diag("L002", **_at(measure), measure=ref)
                 elif measure.completed_on:
-                    yield diag("L008", **_at(measure), measure=ref,
-                               status=MEASURE_STATUS[measure.status])
+                    yield diag(
+                        "L008", **_at(measure), measure=ref, status=MEASURE_STATUS[measure.status]
+                    )
                 if measure.status == "withdrawn" and not measure.withdrawn_reason:
                     yield diag("L006", **_at(measure), item=f"措施 {ref}")
 

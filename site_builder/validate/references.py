@@ -35,6 +35,7 @@ def duplicate_ids(project: Project) -> Iterator[Diagnostic]:
     yield from _unique(project.units, "id")
     yield from _unique(project.rounds, "id")
     yield from _unique(project.common_problems, "code")
+    yield from _unique(project.signers.reviewers, "email")
     for round_ in project.rounds:
         yield from _unique((e for t in round_.teams for e in t.units), "unit")
     for ledger in project.ledgers:
@@ -48,19 +49,33 @@ def registry_and_rounds(project: Project) -> Iterator[Diagnostic]:
     for unit in project.units:
         for round_id in unit.inspected_in:
             if round_id not in rounds:
-                yield diag("R002", **_at(unit), round=round_id, hint=_hint(round_id, rounds, "轮次"))
+                yield diag(
+                    "R002", **_at(unit), round=round_id, hint=_hint(round_id, rounds, "轮次")
+                )
             elif unit.id not in rounds[round_id].inspected():
-                yield diag("R009", **_at(unit), detail=(
-                    f"名录写 {unit.id} 在 {round_id} 被巡察，但该轮次的 teams 中没有它"))
+                yield diag(
+                    "R009",
+                    **_at(unit),
+                    detail=(f"名录写 {unit.id} 在 {round_id} 被巡察，但该轮次的 teams 中没有它"),
+                )
     for round_ in project.rounds:
         for team in round_.teams:
             for entry in team.units:
                 if entry.unit not in units:
-                    yield diag("R001", **_at(entry), unit=entry.unit,
-                               hint=_hint(entry.unit, units, "单位名录"))
+                    yield diag(
+                        "R001",
+                        **_at(entry),
+                        unit=entry.unit,
+                        hint=_hint(entry.unit, units, "单位名录"),
+                    )
                 elif round_.id not in units[entry.unit].inspected_in:
-                    yield diag("R009", **_at(entry), detail=(
-                        f"轮次 {round_.id} 巡察了 {entry.unit}，但名录中它的 inspected_in 没有 {round_.id}"))
+                    yield diag(
+                        "R009",
+                        **_at(entry),
+                        detail=(
+                            f"轮次 {round_.id} 巡察了 {entry.unit}，但名录中它的 inspected_in 没有 {round_.id}"
+                        ),
+                    )
 
 
 def ledger_references(project: Project) -> Iterator[Diagnostic]:
@@ -69,23 +84,31 @@ def ledger_references(project: Project) -> Iterator[Diagnostic]:
     for ledger in project.ledgers:
         expected = f"ledgers/{ledger.round}/{ledger.unit}.yml"
         if ledger.src.file not in (expected, expected[:-4] + ".yaml"):
-            yield diag("R005", **_at(ledger), path=ledger.src.file, round=ledger.round,
-                       unit=ledger.unit)
+            yield diag(
+                "R005", **_at(ledger), path=ledger.src.file, round=ledger.round, unit=ledger.unit
+            )
         if ledger.round not in rounds:
-            yield diag("R002", **_at(ledger), round=ledger.round,
-                       hint=_hint(ledger.round, rounds, "轮次"))
+            yield diag(
+                "R002", **_at(ledger), round=ledger.round, hint=_hint(ledger.round, rounds, "轮次")
+            )
         elif ledger.unit not in rounds[ledger.round].inspected():
             yield diag("R006", **_at(ledger), unit=ledger.unit, round=ledger.round)
         if ledger.unit not in units:
-            yield diag("R001", **_at(ledger), unit=ledger.unit,
-                       hint=_hint(ledger.unit, units, "单位名录"))
+            yield diag(
+                "R001", **_at(ledger), unit=ledger.unit, hint=_hint(ledger.unit, units, "单位名录")
+            )
         for problem in ledger.problems:
             if problem.category not in categories:
-                yield diag("R007", **_at(problem), category=problem.category,
-                           choices="、".join(categories))
+                yield diag(
+                    "R007", **_at(problem), category=problem.category, choices="、".join(categories)
+                )
             if problem.common_code and problem.common_code not in common:
-                yield diag("R003", **_at(problem), code=problem.common_code,
-                           hint=_hint(problem.common_code, common, "共性问题目录"))
+                yield diag(
+                    "R003",
+                    **_at(problem),
+                    code=problem.common_code,
+                    hint=_hint(problem.common_code, common, "共性问题目录"),
+                )
             if problem.source == "common" and not problem.common_code:
                 yield diag("L007", **_at(problem), problem=problem.id)
 
@@ -106,7 +129,9 @@ def catalogue_references(project: Project) -> Iterator[Diagnostic]:
     for item in project.common_problems:
         for round_id in item.named_in:
             if round_id not in rounds:
-                yield diag("R002", **_at(item), round=round_id, hint=_hint(round_id, rounds, "轮次"))
+                yield diag(
+                    "R002", **_at(item), round=round_id, hint=_hint(round_id, rounds, "轮次")
+                )
         if item.category not in categories:
             yield diag("R007", **_at(item), category=item.category, choices="、".join(categories))
 
@@ -115,18 +140,30 @@ def self_check_references(project: Project) -> Iterator[Diagnostic]:
     units, common = project.unit_by_id, project.common_by_code
     for check in project.self_checks:
         if check.unit not in units:
-            yield diag("R001", **_at(check), unit=check.unit, hint=_hint(check.unit, units, "单位名录"))
+            yield diag(
+                "R001", **_at(check), unit=check.unit, hint=_hint(check.unit, units, "单位名录")
+            )
             continue
         if check.code not in common:
-            yield diag("R003", **_at(check), code=check.code, hint=_hint(check.code, common, "共性问题目录"))
+            yield diag(
+                "R003",
+                **_at(check),
+                code=check.code,
+                hint=_hint(check.code, common, "共性问题目录"),
+            )
         feedbacks = [
             r.inspected()[check.unit].feedback_on
             for r in project.rounds
             if check.unit in r.inspected()
         ]
         if feedbacks and check.checked_on >= min(feedbacks):
-            yield diag("R011", **_at(check), unit=check.unit, date=check.checked_on,
-                       feedback=min(feedbacks))
+            yield diag(
+                "R011",
+                **_at(check),
+                unit=check.unit,
+                date=check.checked_on,
+                feedback=min(feedbacks),
+            )
 
 
 def case_references(project: Project) -> Iterator[Diagnostic]:
@@ -134,11 +171,23 @@ def case_references(project: Project) -> Iterator[Diagnostic]:
     categories = [c.code for c in project.settings.categories]
     for case in project.cases:
         if case.unit not in units:
-            yield diag("R001", **_at(case), unit=case.unit, hint=_hint(case.unit, units, "单位名录"))
+            yield diag(
+                "R001", **_at(case), unit=case.unit, hint=_hint(case.unit, units, "单位名录")
+            )
         if case.round and case.round not in rounds:
-            yield diag("R002", **_at(case), round=case.round, hint=_hint(case.round, rounds, "轮次"))
+            yield diag(
+                "R002", **_at(case), round=case.round, hint=_hint(case.round, rounds, "轮次")
+            )
         if case.category not in categories:
             yield diag("R007", **_at(case), category=case.category, choices="、".join(categories))
         for ref in case.problems:
             if ref not in project.problem_by_ref:
                 yield diag("R008", **_at(case), ref=ref)
+
+
+def signer_references(project: Project) -> Iterator[Diagnostic]:
+    units = project.unit_by_id
+    for reviewer in project.signers.reviewers:
+        for unit in reviewer.units:
+            if unit != "*" and unit not in units:
+                yield diag("R001", **_at(reviewer), unit=unit, hint=_hint(unit, units, "单位名录"))

@@ -1,0 +1,221 @@
+"""The one door to git. Only this module imports GitPython.
+
+History is read in one pass (``git log --raw -z``) and blobs through the
+long-running ``git cat-file --batch`` that GitPython keeps open.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import git
+
+NULL_SHA = "0" * 40
+
+
+class GitError(Exception):
+    """Git could not answer; the message is for the operator."""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    path: str
+    old_blob: str | None
+    new_blob: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    author_date: str
+    committer_name: str
+    committer_email: str
+    signature: str  # %G?: G good, B bad, U unknown key, N none, E cannot check, ...
+    signer: str  # %GS: the principal (SSH) or user id (GPG) of the signature
+    message: str
+    changes: tuple[Change, ...] = field(default=())
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+    @property
+    def subject(self) -> str:
+        return self.message.split("\n", 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class GraphCommit:
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    author_date: str
+    subject: str
+
+
+_FORMAT = (
+    "%x1e"
+    + "%x00".join(["%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "{sig}", "{signer}", "%B"])
+    + "%x00"
+)
+
+
+class Repository:
+    """A git repository opened for reading history and blobs; use as a context manager."""
+
+    def __init__(self, root: Path) -> None:
+        try:
+            self._repo = git.Repo(root, search_parent_directories=False)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+            raise GitError(f"{root} 不是 git 仓库") from exc
+        self.root = root
+
+    def __enter__(self) -> Repository:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._repo.close()
+
+    @property
+    def git_dir(self) -> Path:
+        return Path(self._repo.git_dir)
+
+    def head(self) -> str | None:
+        try:
+            return self._repo.head.commit.hexsha
+        except ValueError:  # no commits yet
+            return None
+
+    def is_shallow(self) -> bool:
+        return (self.git_dir / "shallow").exists()
+
+    def rev_parse(self, rev: str) -> str:
+        try:
+            return self._repo.git.rev_parse("--verify", "--end-of-options", f"{rev}^{{commit}}")
+        except git.GitCommandError as exc:
+            raise GitError(f"找不到提交“{rev}”") from exc
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        try:
+            self._repo.git.merge_base("--is-ancestor", older, newer)
+            return True
+        except git.GitCommandError:
+            return False
+
+    def blob(self, sha: str) -> bytes:
+        return self._repo.odb.stream(bytes.fromhex(sha)).read()
+
+    def tree_blobs(self, rev: str, folder: str) -> dict[str, str]:
+        """path -> blob sha of every file under ``folder`` at ``rev``."""
+        out = self._repo.git.ls_tree("-r", "-z", "--full-tree", rev, "--", folder)
+        blobs = {}
+        for entry in filter(None, out.split("\0")):
+            meta, path = entry.split("\t", 1)
+            mode, kind, sha = meta.split()
+            if kind == "blob" and mode != "120000":  # symbolic links are never data
+                blobs[path] = sha
+        return blobs
+
+    def main_line(
+        self, rev: str, paths: list[str], signatures_file: Path | None = None
+    ) -> Iterator[Commit]:
+        """First-parent commits of ``rev`` touching ``paths``, oldest first, with raw changes.
+
+        A merge's changes are taken against its first parent: what the merge brought
+        into the main line. With ``signatures_file`` each commit's signature is
+        verified against that allowed-signers file.
+        """
+        verify = signatures_file is not None
+        fmt = _FORMAT.format(sig="%G?" if verify else "", signer="%GS" if verify else "")
+        config = ["-c", f"gpg.ssh.allowedSignersFile={signatures_file}"] if verify else []
+        args = [
+            *config,
+            "log",
+            "--first-parent",
+            "--diff-merges=first-parent",
+            "--raw",
+            "-z",
+            "--no-renames",
+            "--no-abbrev",
+            "--reverse",
+            f"--format={fmt}",
+            rev,
+            "--",
+            *paths,
+        ]
+        output = self._run(args)
+        for record in output.split("\x1e")[1:]:
+            yield _parse_record(record)
+
+    def graph(self) -> dict[str, GraphCommit]:
+        """Every commit reachable from HEAD, by sha: parents, author, date and subject."""
+        if not self.head():
+            return {}
+        out = self._run(["log", "-z", "--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%s", "HEAD"])
+        fields = out.split("\0")
+        graph = {}
+        for i in range(0, len(fields) - 5, 6):
+            sha, parents, name, email, date, subject = fields[i : i + 6]
+            sha = sha.lstrip("\n")
+            graph[sha] = GraphCommit(sha, tuple(parents.split()), name, email, date, subject)
+        return graph
+
+    def merge_base(self, a: str, b: str) -> str:
+        return self._run(["merge-base", a, b]).strip()
+
+    def commits_between(self, base: str, head: str) -> list[tuple[str, str, str]]:
+        """(sha, author name, author email) of commits in ``head`` not in ``base``."""
+        out = self._run(["log", "--format=%H%x00%an%x00%ae", f"{base}..{head}"])
+        return [tuple(line.split("\0")) for line in out.splitlines() if line]
+
+    def changed_paths(self, base: str, head: str, folder: str) -> list[str]:
+        out = self._run(["diff", "--name-only", "-z", "--no-renames", base, head, "--", folder])
+        return [p for p in out.split("\0") if p]
+
+    def run(self, args: list[str], env: dict[str, str] | None = None) -> str:
+        """Run a git command (merge, commit); ``env`` adds to the environment."""
+        return self._run(args, env)
+
+    def _run(self, args: list[str], env: dict[str, str] | None = None) -> str:
+        full = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C.UTF-8", **(env or {})}
+        try:
+            return self._repo.git.execute(["git", *args], env=full, strip_newline_in_stdout=False)
+        except git.GitCommandError as exc:
+            raise GitError(f"git 命令失败：{(exc.stderr or str(exc)).strip()}") from exc
+
+
+def _parse_record(record: str) -> Commit:
+    parts = record.split("\0", 10)
+    sha, parents, an, ae, ad, cn, ce, sig, signer, message, rest = parts
+    tokens = rest.lstrip("\0\n").split("\0")
+    changes = []
+    for meta, path in zip(tokens[0::2], tokens[1::2], strict=False):
+        if not meta.startswith(":"):
+            continue
+        _, _, old, new, _status = meta[1:].split(" ")
+        changes.append(
+            Change(path, None if old == NULL_SHA else old, None if new == NULL_SHA else new)
+        )
+    return Commit(
+        sha,
+        tuple(parents.split()),
+        an,
+        ae,
+        ad,
+        cn,
+        ce,
+        sig,
+        signer,
+        message.rstrip("\n"),
+        tuple(changes),
+    )
