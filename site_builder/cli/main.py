@@ -75,6 +75,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--message", help="合并说明（默认“签核合并 分支名”）")
     p.set_defaults(func=cmd_signoff)
 
+    p = sub.add_parser("demo", help="生成带修改历史的示例台账仓库")
+    p.add_argument("dir", help="目标目录（须为空目录，或加 --force 覆盖）")
+    p.add_argument("--source", default=None, help="示例数据所在目录（默认本项目自带的示例区）")
+    p.add_argument("--force", action="store_true", help="目标目录非空时先清空")
+    p.set_defaults(func=cmd_demo)
+
     p = sub.add_parser("diagnostics", help="列出全部诊断代码（Markdown）")
     p.set_defaults(func=cmd_diagnostics)
     return top
@@ -165,6 +171,24 @@ def cmd_signoff(args: argparse.Namespace) -> int:
     from site_builder.cli.history import run_signoff
 
     return run_signoff(Path(args.root), args.branch, args.reviewer, args.signing_key, args.message)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from site_builder.demo import DemoError, build_demo
+
+    source = Path(args.source) if args.source else Path(__file__).resolve().parents[2]
+    if not (source / "rounds").is_dir():
+        print(f"找不到示例数据：{source}/rounds 不存在。请用 --source 指定。", file=sys.stderr)
+        return 2
+    try:
+        result = build_demo(Path(args.dir), source, force=args.force)
+    except DemoError as exc:
+        print(f"未生成示例仓库：{exc}", file=sys.stderr)
+        return 1
+    print(f"已生成示例仓库：{result.root}（{result.commits} 个提交，HEAD {result.head[:10]}）")
+    for scenario, where in sorted(result.scenarios.items()):
+        print(f"  {scenario:<18} {where}")
+    return 0
 
 
 def cmd_diagnostics(args: argparse.Namespace) -> int:

@@ -1,6 +1,8 @@
-"""A persistent cache of parsed ledger blobs, keyed by blob id, path and schema version.
+"""A persistent cache of what history reading derives from immutable objects.
 
-Blobs never change, so a rebuild after one new commit parses only the new blobs.
+Parsed ledger blobs are keyed by blob id, path and schema version; signature checks
+by commit id and the allowed-signers content. Objects never change, so a rebuild
+after one new commit parses only the new blobs and verifies only the new merges.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from site_builder.load.yaml_strict import parse_yaml
 from site_builder.model.ledger import Ledger
 
 # Bump when the model or the loader changes what a blob parses into.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Parsed = tuple[Ledger | None, list[Diagnostic]]
 
@@ -25,14 +27,15 @@ class BlobCache:
     def __init__(self, folder: Path | None) -> None:
         self.path = folder / f"ledger-blobs-v{SCHEMA_VERSION}.pickle" if folder else None
         self.entries: dict[str, Parsed] = {}
+        self.signatures: dict[str, tuple[str, str]] = {}
         self.dirty = False
         self.hits = self.misses = 0
         if self.path and self.path.exists():
             try:
                 with self.path.open("rb") as handle:
-                    self.entries = pickle.load(handle)
+                    self.entries, self.signatures = pickle.load(handle)
             except Exception:  # a damaged cache is rebuilt, never trusted
-                self.entries = {}
+                self.entries, self.signatures = {}, {}
 
     def parse(self, blob: str, path: str, read) -> Parsed:
         key = f"{blob}:{path}"
@@ -52,6 +55,6 @@ class BlobCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((self.entries, self.signatures), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.path)
         self.dirty = False

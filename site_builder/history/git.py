@@ -7,6 +7,7 @@ long-running ``git cat-file --batch`` that GitPython keeps open.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,8 +37,6 @@ class Commit:
     author_date: str
     committer_name: str
     committer_email: str
-    signature: str  # %G?: G good, B bad, U unknown key, N none, E cannot check, ...
-    signer: str  # %GS: the principal (SSH) or user id (GPG) of the signature
     message: str
     changes: tuple[Change, ...] = field(default=())
 
@@ -60,11 +59,7 @@ class GraphCommit:
     subject: str
 
 
-_FORMAT = (
-    "%x1e"
-    + "%x00".join(["%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "{sig}", "{signer}", "%B"])
-    + "%x00"
-)
+_FORMAT = "%x1e" + "%x00".join(["%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%B"]) + "%x00"
 
 
 class Repository:
@@ -126,36 +121,33 @@ class Repository:
                 blobs[path] = sha
         return blobs
 
-    def main_line(
-        self, rev: str, paths: list[str], signatures_file: Path | None = None
-    ) -> Iterator[Commit]:
+    def main_line(self, rev: str, paths: list[str]) -> Iterator[Commit]:
         """First-parent commits of ``rev`` touching ``paths``, oldest first, with raw changes.
 
         A merge's changes are taken against its first parent: what the merge brought
-        into the main line. With ``signatures_file`` each commit's signature is
-        verified against that allowed-signers file.
+        into the main line.
         """
-        verify = signatures_file is not None
-        fmt = _FORMAT.format(sig="%G?" if verify else "", signer="%GS" if verify else "")
-        config = ["-c", f"gpg.ssh.allowedSignersFile={signatures_file}"] if verify else []
-        args = [
-            *config,
-            "log",
-            "--first-parent",
-            "--diff-merges=first-parent",
-            "--raw",
-            "-z",
-            "--no-renames",
-            "--no-abbrev",
-            "--reverse",
-            f"--format={fmt}",
-            rev,
-            "--",
-            *paths,
-        ]
+        args = ["log", "--first-parent", "--diff-merges=first-parent", "--raw", "-z",
+                "--no-renames", "--no-abbrev", "--reverse", f"--format={_FORMAT}", rev,
+                "--", *paths]  # fmt: skip
         output = self._run(args)
         for record in output.split("\x1e")[1:]:
             yield _parse_record(record)
+
+    def signatures(self, shas: list[str], allowed_signers: Path) -> dict[str, tuple[str, str]]:
+        """sha -> (%G?, %GS) for ``shas``, verified against ``allowed_signers`` in one process."""
+        if not shas:
+            return {}
+        args = ["-c", f"gpg.ssh.allowedSignersFile={allowed_signers}", "log",
+                "--no-walk=unsorted", "--stdin", "-z", "--format=%H%x00%G?%x00%GS"]  # fmt: skip
+        with tempfile.TemporaryFile() as listing:
+            listing.write(("\n".join(shas) + "\n").encode())
+            listing.seek(0)
+            out = self._run(args, stdin=listing)
+        fields = out.split("\0")
+        return {
+            fields[i].strip(): (fields[i + 1], fields[i + 2]) for i in range(0, len(fields) - 2, 3)
+        }
 
     def graph(self) -> dict[str, GraphCommit]:
         """Every commit reachable from HEAD, by sha: parents, author, date and subject."""
@@ -186,17 +178,19 @@ class Repository:
         """Run a git command (merge, commit); ``env`` adds to the environment."""
         return self._run(args, env)
 
-    def _run(self, args: list[str], env: dict[str, str] | None = None) -> str:
+    def _run(self, args: list[str], env: dict[str, str] | None = None, stdin=None) -> str:
         full = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C.UTF-8", **(env or {})}
         try:
-            return self._repo.git.execute(["git", *args], env=full, strip_newline_in_stdout=False)
+            return self._repo.git.execute(
+                ["git", *args], env=full, istream=stdin, strip_newline_in_stdout=False
+            )
         except git.GitCommandError as exc:
             raise GitError(f"git 命令失败：{(exc.stderr or str(exc)).strip()}") from exc
 
 
 def _parse_record(record: str) -> Commit:
-    parts = record.split("\0", 10)
-    sha, parents, an, ae, ad, cn, ce, sig, signer, message, rest = parts
+    parts = record.split("\0", 8)
+    sha, parents, an, ae, ad, cn, ce, message, rest = parts
     tokens = rest.lstrip("\0\n").split("\0")
     changes = []
     for meta, path in zip(tokens[0::2], tokens[1::2], strict=False):
@@ -206,16 +200,5 @@ def _parse_record(record: str) -> Commit:
         changes.append(
             Change(path, None if old == NULL_SHA else old, None if new == NULL_SHA else new)
         )
-    return Commit(
-        sha,
-        tuple(parents.split()),
-        an,
-        ae,
-        ad,
-        cn,
-        ce,
-        sig,
-        signer,
-        message.rstrip("\n"),
-        tuple(changes),
-    )
+    return Commit(sha, tuple(parents.split()), an, ae, ad, cn, ce, message.rstrip("\n"),
+                  tuple(changes))  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 from collections import defaultdict
@@ -12,7 +13,14 @@ from site_builder.diagnostics import Diagnostic, diag
 from site_builder.history.cache import BlobCache
 from site_builder.history.events import Change, Kind, diff_ledgers
 from site_builder.history.git import Commit, GitError, Repository
-from site_builder.history.signoff import SignOff, State, allowed_signers, branch_authors, decide
+from site_builder.history.signoff import (
+    SignOff,
+    State,
+    allowed_signers,
+    approves,
+    branch_authors,
+    decide,
+)
 from site_builder.model.district import Signers
 from site_builder.model.ledger import Ledger
 
@@ -103,7 +111,8 @@ def read_history(
         cache = BlobCache(cache_dir if cache_dir else repo.git_dir / "rectify")
         sig_file = allowed_signers(signers, Path(tmp))
         graph = repo.graph()
-        commits = list(repo.main_line("HEAD", ["ledgers"], sig_file))
+        commits = list(repo.main_line("HEAD", ["ledgers"]))
+        signatures = _signatures(repo, cache, commits, sig_file)
         main_line = set()
         sha = history.head
         while sha in graph:  # the first-parent chain, for telling branch commits apart
@@ -120,7 +129,7 @@ def read_history(
                 signers,
                 graph,
                 main_line,
-                sig_file is not None,
+                signatures.get(commit.sha),
                 history.shallow,
                 diagnostics,
             )
@@ -128,6 +137,25 @@ def read_history(
         history.blobs_parsed = cache.misses
         cache.save()
         return history, diagnostics
+
+
+def _signatures(
+    repo: Repository, cache: BlobCache, commits: list[Commit], allowed: Path | None
+) -> dict[str, tuple[str, str]]:
+    """Signature checks of the approving commits; each commit is verified once, ever."""
+    if allowed is None:
+        return {}
+    digest = hashlib.sha256(allowed.read_bytes()).hexdigest()[:16]
+    wanted = [c.sha for c in commits if approves(c)]
+    missing = [sha for sha in wanted if f"{sha}:{digest}" not in cache.signatures]
+    for sha, found in repo.signatures(missing, allowed).items():
+        cache.signatures[f"{sha}:{digest}"] = found
+        cache.dirty = True
+    return {
+        sha: cache.signatures[f"{sha}:{digest}"]
+        for sha in wanted
+        if f"{sha}:{digest}" in cache.signatures
+    }
 
 
 def _commit_events(
@@ -138,7 +166,7 @@ def _commit_events(
     signers: Signers,
     graph: dict,
     main_line: set[str],
-    verified: bool,
+    signature: tuple[str, str] | None,
     shallow: bool,
     diagnostics: list[Diagnostic],
 ) -> list[Event]:
@@ -185,7 +213,7 @@ def _commit_events(
         if not changes:
             continue
         unit = key.split("/")[1]
-        signoff = _signoff(commit, unit, signers, graph, main_line, verified, shallow)
+        signoff = _signoff(commit, unit, signers, graph, main_line, signature, shallow)
         events += [_event(c, commit, signoff, graph) for c in changes]
     return events
 
@@ -196,7 +224,7 @@ def _signoff(
     signers: Signers,
     graph: dict,
     main_line: set[str],
-    verified: bool,
+    signature: tuple[str, str] | None,
     shallow: bool,
 ) -> SignOff:
     authors = (
@@ -204,7 +232,7 @@ def _signoff(
         if commit.is_merge
         else {commit.author_email.strip().lower()}
     )
-    signoff = decide(commit, unit, signers, authors, verified)
+    signoff = decide(commit, unit, signers, authors, signature)
     if shallow and not commit.parents:
         return SignOff(State.UNCONFIRMED, commit.sha, reason="浅克隆的边界提交，无法确认审批")
     return signoff

@@ -88,8 +88,17 @@ def branch_authors(commit: Commit, graph: dict, main_line: set[str]) -> set[str]
     return emails
 
 
+def approves(commit: Commit) -> bool:
+    """Whether ``commit`` can carry an approval (and so its signature matters)."""
+    return commit.is_merge or bool(_TRAILER.search(commit.message))
+
+
 def decide(
-    commit: Commit, unit: str, signers: Signers, authors: set[str], verified: bool
+    commit: Commit,
+    unit: str,
+    signers: Signers,
+    authors: set[str],
+    signature: tuple[str, str] | None,
 ) -> SignOff:
     """The sign-off state of ``commit`` for changes to ``unit``'s ledger."""
     trailers = _TRAILER.findall(commit.message)
@@ -121,20 +130,20 @@ def decide(
         )
     if email.strip().lower() in authors:
         return SignOff(State.SELF_APPROVED, **base, reason="审批人同时是修改人，不符合“四眼原则”")
-    return _signature(commit, reviewer.email, via, signers, verified, base)
+    return _signature(signature, reviewer.email, via, signers, base)
 
 
 def _signature(
-    commit: Commit, email: str, via: str, signers: Signers, verified: bool, base: dict
+    signature: tuple[str, str] | None, email: str, via: str, signers: Signers, base: dict
 ) -> SignOff:
     required = signers.policy.require_signature
-    status = commit.signature if verified else ""
+    status, principal = signature or ("", "")
     if status in ("", "N"):
         if required:
             return SignOff(State.MISSING_SIGNATURE, **base, reason="审批提交没有数字签名")
         return SignOff(State.CONFIRMED, **base)
     if status == "G":
-        principal = commit.signer.strip().lower()
+        principal = principal.strip().lower()
         if principal == email.strip().lower():
             return SignOff(State.CONFIRMED, **base)
         if via == "merge" and principal.startswith(PLATFORM_PREFIX):

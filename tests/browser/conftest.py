@@ -86,8 +86,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         # Fail in the call phase (reported FAILED, not a setup ERROR), and without
         # building a site that no browser will open.
         stand_in = MissingBrowser.from_parent(item.parent, name=item.name, reason=reason)
-        for marker in item.iter_markers():
-            stand_in.add_marker(marker)
+        stand_in.own_markers.extend(item.iter_markers())  # keeps `-m browser` working
         items[index] = stand_in
 
 

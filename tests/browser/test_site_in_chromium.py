@@ -135,6 +135,7 @@ def test_search_finds_a_chinese_word_and_opens_its_problem(tab: Tab) -> None:
         "停放",  # mid-sentence in P02's description: found only if the index is segmented
         "登记台账",  # two dictionary words typed as one query
     ],
+    ids=["word-inside-a-sentence", "two-words-as-one-query"],
 )
 def test_search_finds_words_inside_chinese_sentences(tab: Tab, term: str) -> None:
     links = open_search(tab, term)
@@ -202,14 +203,11 @@ def assert_payloads_inert(tab: Tab, where: str) -> None:
     assert tab.dialogs == [], f"{where}: dialogs opened: {tab.dialogs}"
 
 
-def test_payloads_are_on_the_unit_and_common_pages(site_with_payloads: Path) -> None:
-    pages = pages_showing_payloads(site_with_payloads)
-    assert UNIT_PAGE in pages and "common/" in pages, pages
-
-
 def test_payloads_are_shown_as_typed_and_never_run(tab: Tab, site_with_payloads: Path) -> None:
     page = tab.page
-    for path in pages_showing_payloads(site_with_payloads):
+    pages = pages_showing_payloads(site_with_payloads)
+    assert UNIT_PAGE in pages and "common/" in pages, pages
+    for path in pages:
         tab.open(path)
         page.wait_for_load_state("networkidle")
         assert_payloads_inert(tab, path)
@@ -247,7 +245,9 @@ def test_payloads_in_search_results_are_shown_not_run(tab: Tab) -> None:
 # --- Artefacts -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("path", "name"), [("", "overview"), (UNIT_PAGE, "unit-r1-wcjd")])
+@pytest.mark.parametrize(
+    ("path", "name"), [("", "overview"), (UNIT_PAGE, "unit-r1-wcjd")], ids=["overview", "unit"]
+)
 def test_screenshot(tab: Tab, artifacts_dir: Path, path: str, name: str) -> None:
     tab.open(path)
     tab.page.evaluate("document.fonts.ready.then(() => true)")
