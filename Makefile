@@ -31,12 +31,12 @@ test: setup
 	$(BIN)/python -m pytest -q -ra
 
 lint: setup
-	$(BIN)/ruff check site_builder tests bench
-	$(BIN)/ruff format --check site_builder tests bench
+	$(BIN)/ruff check site_builder tests $(wildcard bench)
+	$(BIN)/ruff format --check site_builder tests $(wildcard bench)
 
 format: setup
-	$(BIN)/ruff format site_builder tests bench
-	$(BIN)/ruff check --fix site_builder tests bench
+	$(BIN)/ruff format site_builder tests $(wildcard bench)
+	$(BIN)/ruff check --fix site_builder tests $(wildcard bench)
 
 clean:
 	rm -rf build .pytest_cache

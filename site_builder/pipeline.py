@@ -96,6 +96,7 @@ def build(
     with timings.stage("生成页面"):
         tree = render_docs(site, out / "docs")
     with timings.stage("站点引擎"):
-        result.site_dir = build_site_engine(root, out, tree.nav, verbose=verbose)
+        site_name = f"{project.settings.district}巡察整改台账"
+        result.site_dir = build_site_engine(root, out, tree.nav, site_name, verbose=verbose)
     result.pages = len(tree.pages)
     return result

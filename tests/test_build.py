@@ -8,9 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import BASE_FILES
 
 from site_builder.pipeline import build
+
+from conftest import BASE_FILES
 
 PAYLOAD = '<script>alert(1)</script> { onmouseover="alert(2)" } [x](javascript:alert(3))'
 

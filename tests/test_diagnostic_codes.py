@@ -7,9 +7,10 @@ asserts the code appears, at the expected file and line.
 from __future__ import annotations
 
 import pytest
-from conftest import diagnostics_of
 
 from site_builder.diagnostics import CATALOGUE
+
+from conftest import diagnostics_of
 
 HEAD = """\
 round: r1

@@ -8,12 +8,13 @@ import subprocess
 import sys
 
 import pytest
-from conftest import BASE_FILES
-from gitrepo import OTHER_REVIEWER, REVIEWER, STAFF, STRANGER, GitRepo, ssh_key
 
 from site_builder.history import Kind, State, read_history
 from site_builder.history.change import check_change
 from site_builder.load import load_project
+
+from conftest import BASE_FILES
+from gitrepo import OTHER_REVIEWER, REVIEWER, STAFF, STRANGER, GitRepo, ssh_key
 
 LEDGER = BASE_FILES["ledgers/r1/wcjd.yml"]
 P02_OPEN = "                status: in_progress\n"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import diagnostics_of
-
 from site_builder.load import parse_yaml
 from site_builder.load.records import build_record
 from site_builder.model import Ledger
+
+from conftest import diagnostics_of
 
 
 def test_yaml_11_traps_stay_text() -> None:

@@ -28,7 +28,6 @@ from site_builder.model.district import Reviewer
 CST = timezone(timedelta(hours=8))
 OFFICE = Person("王晓燕", "wangxiaoyan@xcb.xiaodian.example")
 OUTSIDER = Person("刘建华", "liujianhua@xiaodian.example")  # merges without being a listed reviewer
-SHARED = ("mkdocs.yml", ".gitignore")
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = [
     "建国",
@@ -120,9 +119,11 @@ class _Plan:
         first = min(r.start for r in self.project.rounds) - timedelta(days=30)
         base = {
             rel: self.raw(rel)
-            for rel in ("rounds/settings.yml", "rounds/units.yml", "rounds/signers.yml", *SHARED)
+            for rel in ("rounds/settings.yml", "rounds/units.yml", "rounds/signers.yml")
             if (self.source / rel).exists()
         }
+        # No mkdocs.yml: the packaged base configuration serves the demo.
+        base[".gitignore"] = b"build/\n"
         for path in sorted((self.source / "docs" / "guide").glob("*.md")):
             base[f"docs/guide/{path.name}"] = path.read_bytes()
         self.add(_at(first, 0), "office", files=base, message="建立巡察整改台账仓库")

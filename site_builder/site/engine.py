@@ -27,7 +27,7 @@ def _base_config(root: Path) -> Path:
     return Path(str(resources.files("site_builder.site") / "mkdocs.base.yml"))
 
 
-def write_config(root: Path, out: Path, nav: list[dict]) -> Path:
+def write_config(root: Path, out: Path, nav: list[dict], site_name: str) -> Path:
     """The generated mkdocs.yml: the repository's (or the packaged) base plus what we own."""
     if importlib.util.find_spec("jieba") is None:
         raise SiteError(
@@ -37,6 +37,7 @@ def write_config(root: Path, out: Path, nav: list[dict]) -> Path:
     userdict.write_bytes((resources.files("site_builder.site") / "userdict.txt").read_bytes())
     config = {
         "INHERIT": str(_base_config(root)),
+        "site_name": site_name,
         "docs_dir": "docs",
         "site_dir": "site.new",
         "nav": nav,
@@ -52,13 +53,15 @@ def write_config(root: Path, out: Path, nav: list[dict]) -> Path:
     return path
 
 
-def build_site_engine(root: Path, out: Path, nav: list[dict], verbose: bool = False) -> Path:
+def build_site_engine(
+    root: Path, out: Path, nav: list[dict], site_name: str, verbose: bool = False
+) -> Path:
     """Run MkDocs on ``out/docs`` and atomically replace ``out/site``; return the site path."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    config_file = write_config(root, out, nav)
+    config_file = write_config(root, out, nav, site_name)
     staging, final, old = out / "site.new", out / "site", out / "site.old"
     shutil.rmtree(staging, ignore_errors=True)
     level = logging.INFO if verbose else logging.WARNING

@@ -22,11 +22,11 @@ from typing import Any
 
 import pytest
 
+from site_builder.pipeline import build
+
 # tests/conftest.py is importable as `conftest` (tests/ is on sys.path, as for
 # test_build.py); this file is the package module `browser.conftest`, so no clash.
 from conftest import BASE_FILES, write_files
-
-from site_builder.pipeline import build
 
 REQUIRE_ENV = "RECTIFY_REQUIRE_BROWSER"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -1,0 +1,71 @@
+"""`rectify demo`: a reproducible repository holding every sign-off state."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from site_builder.history import Kind, State, read_history
+from site_builder.load import load_project
+
+from conftest import ROOT
+
+
+def demo(path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "site_builder", "demo", str(path), "--source", str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_repo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "repo"
+    result = demo(path)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+def commit_ids(path) -> list[str]:
+    return subprocess.run(
+        ["git", "log", "--all", "--format=%H"], cwd=path, capture_output=True, text=True, check=True
+    ).stdout.split()
+
+
+def test_two_runs_give_identical_commit_ids(demo_repo, tmp_path) -> None:
+    again = tmp_path / "again"
+    assert demo(again).returncode == 0
+    assert commit_ids(again) == commit_ids(demo_repo)
+    assert len(commit_ids(demo_repo)) > 500
+
+
+def test_every_closure_state_occurs(demo_repo) -> None:
+    project, _ = load_project(demo_repo)
+    history, diagnostics = read_history(demo_repo, project.signers)
+    assert diagnostics == []
+    closures = [e for e in history.events if e.kind in (Kind.CLOSED, Kind.COMPLETED)]
+    states = Counter(e.signoff.state for e in closures)
+    assert set(states) == set(State), states
+    assert states[State.CONFIRMED] > sum(v for k, v in states.items() if k is not State.CONFIRMED)
+    kinds = {e.kind for e in history.events}
+    assert {Kind.POSTPONED, Kind.REOPENED, Kind.CREATED} <= kinds
+
+
+def test_demo_tree_equals_the_sample(demo_repo) -> None:
+    for folder in ("ledgers", "rounds"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.is_file():
+                rel = path.relative_to(ROOT)
+                assert (demo_repo / rel).read_bytes() == path.read_bytes(), rel
+
+
+def test_refuses_a_non_empty_folder(tmp_path) -> None:
+    (tmp_path / "x").write_text("keep me")
+    result = demo(tmp_path)
+    assert result.returncode == 1 and "--force" in result.stderr
+    assert (tmp_path / "x").read_text() == "keep me"
