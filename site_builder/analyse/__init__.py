@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from site_builder.analyse.patterns import PATTERNS, Finding
 from site_builder.analyse.progress import (
     Colour,
     LedgerStats,
@@ -9,5 +10,17 @@ from site_builder.analyse.progress import (
     measure_colour,
     sum_stats,
 )
+from site_builder.analyse.warnings import MeasureAlert, Warnings, compute_warnings
 
-__all__ = ["Colour", "LedgerStats", "ledger_stats", "measure_colour", "sum_stats"]
+__all__ = [
+    "PATTERNS",
+    "Colour",
+    "Finding",
+    "LedgerStats",
+    "MeasureAlert",
+    "Warnings",
+    "compute_warnings",
+    "ledger_stats",
+    "measure_colour",
+    "sum_stats",
+]

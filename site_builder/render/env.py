@@ -7,6 +7,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from site_builder.render.filters import FILTERS, text
+from site_builder.render.views import timeline_row
 
 
 @cache
@@ -21,6 +22,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
+    env.globals["timeline_row"] = timeline_row
     return env
 
 

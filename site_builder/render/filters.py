@@ -66,7 +66,7 @@ def percent_bar(pct: int) -> Markup:
     pct = max(0, min(100, int(pct)))
     return Markup(
         f'<span class="rl-bar" role="progressbar" aria-valuenow="{pct}" aria-valuemin="0" '
-        f'aria-valuemax="100"><span style="width:{pct}%"></span></span> {pct}%'
+        f'aria-valuemax="100"><span style="width:{pct}%"></span></span>&nbsp;{pct}%'
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from site_builder.render import views
+from site_builder.render import downloads, views
 from site_builder.render.env import render
 
 ASSETS = ("rectify.css", "rectify.js")
@@ -35,6 +35,21 @@ class DocsTree:
             self.pages.append(rel)
 
 
+def write_downloads(tree: DocsTree, site: views.SiteData) -> None:
+    project = site.project
+    ledgers = sorted(project.ledgers, key=lambda led: (led.round, led.unit))
+    tree.write("downloads/index.md", render("downloads.md.j2", site=site))
+    rows = []
+    for ledger in ledgers:
+        own = downloads.ledger_rows(project, ledger)
+        rows += own
+        name = f"downloads/{ledger.round}-{ledger.unit}"
+        tree.write(f"{name}.csv", downloads.to_csv(own))
+        tree.write(f"{name}.json", downloads.to_json([ledger]))
+    tree.write("downloads/ledger.csv", downloads.to_csv(rows))
+    tree.write("downloads/ledger.json", downloads.to_json(ledgers))
+
+
 def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     """Render every page of the site into ``docs_dir`` (emptied first)."""
     if docs_dir.exists():
@@ -43,6 +58,7 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     tree = DocsTree(docs_dir)
 
     tree.write("index.md", render("overview.md.j2", site=site))
+    tree.write("warnings/index.md", render("warnings.md.j2", site=site))
     for round_view in site.rounds:
         tree.write(f"rounds/{round_view.id}.md", render("round.md.j2", site=site, r=round_view))
         for unit_view in round_view.units:
@@ -54,6 +70,7 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     tree.write("cases/index.md", render("cases.md.j2", site=site))
     for case in site.cases:
         tree.write(f"cases/{case.case.id}.md", render("case.md.j2", site=site, c=case))
+    write_downloads(tree, site)
     for guide in site.guides:
         tree.write(f"guide/{guide.name}", guide.content)
 
@@ -63,9 +80,11 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
 
     tree.nav = [
         {"概览": "index.md"},
+        {"预警": "warnings/index.md"},
         {"巡察轮次": [{r.name: f"rounds/{r.id}.md"} for r in site.rounds]},
         {"共性问题": "common/index.md"},
         {"典型案例": "cases/index.md"},
+        {"下载": "downloads/index.md"},
     ]
     if site.guides:
         tree.nav.append({"使用指南": [{g.title: f"guide/{g.name}"} for g in site.guides]})

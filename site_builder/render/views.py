@@ -7,12 +7,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from site_builder.analyse import LedgerStats, ledger_stats, measure_colour, sum_stats
+from site_builder.analyse import (
+    PATTERNS,
+    Finding,
+    LedgerStats,
+    Warnings,
+    compute_warnings,
+    ledger_stats,
+    measure_colour,
+    sum_stats,
+)
 from site_builder.diagnostics import Diagnostic
-from site_builder.history import KIND_LABELS, Event, History
+from site_builder.history import KIND_LABELS, Event, History, Kind, State
 from site_builder.model import Project
 from site_builder.model.district import Case, CommonProblem, InspectedUnit, Round, Team, Unit
+from site_builder.model.labels import PROBLEM_STATUS
 from site_builder.model.ledger import Ledger, Measure, Problem
+from site_builder.render import charts
 
 
 @dataclass
@@ -59,6 +70,36 @@ def timeline_row(event: Event) -> TimelineRow:
 
 
 @dataclass
+class TrailCounts:
+    """What the audit trail adds to the progress figures."""
+
+    confirmed: int = 0  # problems closed with a sign-off that holds
+    postponed: int = 0  # deadline postponements
+    reopened: int = 0  # problems reopened after closure (改后又犯)
+
+    def add(self, other: TrailCounts) -> None:
+        self.confirmed += other.confirmed
+        self.postponed += other.postponed
+        self.reopened += other.reopened
+
+
+def trail_counts(events: list[Event]) -> TrailCounts:
+    counts = TrailCounts()
+    latest: dict[str, Event] = {}
+    for event in events:
+        problem_level = event.item.count("/") == 2
+        if event.kind is Kind.POSTPONED:
+            counts.postponed += 1
+        elif event.kind is Kind.REOPENED and problem_level:
+            counts.reopened += 1
+            latest.pop(event.item, None)
+        elif event.kind is Kind.CLOSED:
+            latest[event.item] = event
+    counts.confirmed = sum(e.signoff.state is State.CONFIRMED for e in latest.values())
+    return counts
+
+
+@dataclass
 class UnitView:
     unit: Unit
     entry: InspectedUnit
@@ -69,6 +110,9 @@ class UnitView:
     diagnostics: list[Diagnostic]
     cases: list[Case]
     timeline: dict[str, list[TimelineRow]] = field(default_factory=dict)  # problem id -> rows
+    findings: list[Finding] = field(default_factory=list)
+    cases_of: dict[str, list[Case]] = field(default_factory=dict)  # problem id -> cases
+    trail: TrailCounts = field(default_factory=lambda: TrailCounts())
 
     @property
     def url(self) -> str:
@@ -82,6 +126,7 @@ class RoundView:
     round: Round
     units: list[UnitView]
     stats: LedgerStats
+    trail: TrailCounts = field(default_factory=TrailCounts)
 
     @property
     def id(self) -> str:
@@ -125,6 +170,17 @@ class SiteData:
     guides: list[Guide] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     history: History = field(default_factory=History)
+    warnings: Warnings = field(default_factory=Warnings)
+    trail: TrailCounts = field(default_factory=TrailCounts)
+    closures_chart: str = ""
+    category_chart: str = ""
+    patterns: dict[str, str] = field(default_factory=lambda: dict(PATTERNS))
+
+    def unit_link(self, key: str) -> tuple[str, str]:
+        """(unit name, site path) for a ledger key like r1/wcjd."""
+        round_id, unit_id = key.split("/", 1)
+        unit = self.project.unit_by_id.get(unit_id)
+        return (unit.name if unit else unit_id), f"units/{round_id}/{unit_id}/"
 
 
 def build_site_data(
@@ -136,13 +192,17 @@ def build_site_data(
 ) -> SiteData:
     history = history or History()
     events = history.by_ledger()
+    warnings = compute_warnings(project, history, as_of)
     thresholds = project.settings.thresholds
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
     for d in diagnostics:
         by_file[d.file].append(d)
     cases_by_unit: dict[str, list[Case]] = defaultdict(list)
+    cases_by_problem: dict[str, list[Case]] = defaultdict(list)
     for case in project.cases:
         cases_by_unit[case.unit].append(case)
+        for ref in case.problems:
+            cases_by_problem[ref].append(case)
 
     rounds: list[RoundView] = []
     for round_ in sorted(project.rounds, key=lambda r: r.start):
@@ -152,31 +212,39 @@ def build_site_data(
                 unit = project.unit_by_id.get(entry.unit)
                 if unit is None:
                     continue
-                ledger = project.ledger_by_key.get(f"{round_.id}/{unit.id}")
-                stats = ledger_stats(ledger, as_of, thresholds) if ledger else LedgerStats()
-                measures = [
-                    MeasureView(p, m, measure_colour(m, as_of, thresholds))
-                    for p in (ledger.problems if ledger else [])
-                    for m in p.measures
-                ]
-                files = [ledger.src.file] if ledger else []
+                key = f"{round_.id}/{unit.id}"
+                ledger = project.ledger_by_key.get(key)
+                problems = ledger.problems if ledger else []
                 unit_views.append(
                     UnitView(
                         unit=unit,
                         entry=entry,
                         team=team,
                         ledger=ledger,
-                        stats=stats,
-                        measures=measures,
-                        diagnostics=[d for f in files for d in by_file.get(f, [])],
+                        stats=ledger_stats(ledger, as_of, thresholds) if ledger else LedgerStats(),
+                        measures=[
+                            MeasureView(p, m, measure_colour(m, as_of, thresholds))
+                            for p in problems
+                            for m in p.measures
+                        ],
+                        diagnostics=by_file.get(ledger.src.file, []) if ledger else [],
                         cases=cases_by_unit.get(unit.id, []),
                         entry_round=round_.id,
-                        timeline=_timeline(events.get(f"{round_.id}/{unit.id}", [])),
+                        timeline=_timeline(events.get(key, [])),
+                        findings=warnings.findings.get(key, []),
+                        cases_of={p.id: cases_by_problem[f"{key}/{p.id}"] for p in problems},
+                        trail=trail_counts(events.get(key, [])),
                     )
                 )
-        rounds.append(RoundView(round_, unit_views, sum_stats([u.stats for u in unit_views])))
+        round_view = RoundView(round_, unit_views, sum_stats([u.stats for u in unit_views]))
+        for unit_view in unit_views:
+            round_view.trail.add(unit_view.trail)
+        rounds.append(round_view)
 
     unit_index = {(r.id, u.unit.id): u for r in rounds for u in r.units}
+    trail = TrailCounts()
+    for round_view in rounds:
+        trail.add(round_view.trail)
     return SiteData(
         project=project,
         as_of=as_of,
@@ -187,7 +255,32 @@ def build_site_data(
         guides=_guides(guides_dir),
         diagnostics=diagnostics,
         history=history,
+        warnings=warnings,
+        trail=trail,
+        closures_chart=_closures_chart(project),
+        category_chart=_category_chart(project),
     )
+
+
+def _closures_chart(project: Project) -> str:
+    series: dict[str, list[date]] = {}
+    for round_ in sorted(project.rounds, key=lambda r: r.start):
+        series[round_.name] = [
+            p.closed_on for led in project.ledgers if led.round == round_.id
+            for p in led.problems if p.closed_on
+        ]  # fmt: skip
+    return charts.cumulative_lines(series, "各轮次问题销号累计数")
+
+
+def _category_chart(project: Project) -> str:
+    counts: dict[str, dict[str, int]] = {
+        c.code: defaultdict(int) for c in project.settings.categories
+    }
+    for ledger in project.ledgers:
+        for p in ledger.problems:
+            counts.setdefault(p.category, defaultdict(int))[p.status] += 1
+    rows = [(project.category_label(code), dict(c)) for code, c in counts.items() if c]
+    return charts.stacked_bars(rows, PROBLEM_STATUS, "各类别问题整改状态")
 
 
 def _timeline(events: list[Event]) -> dict[str, list[TimelineRow]]:

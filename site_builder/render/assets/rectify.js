@@ -22,3 +22,18 @@ document.addEventListener("click", function (event) {
   });
   rows.forEach(function (row) { body.appendChild(row); });
 });
+
+// Filter rows of a table by the <select> elements of a .rl-filters box (data-* match).
+document.addEventListener("change", function (event) {
+  var box = event.target.closest ? event.target.closest(".rl-filters") : null;
+  if (!box) return;
+  var table = document.getElementById(box.getAttribute("data-target"));
+  if (!table) return;
+  var selects = box.querySelectorAll("select[data-filter]");
+  Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+    var shown = Array.prototype.every.call(selects, function (select) {
+      return !select.value || row.getAttribute("data-" + select.getAttribute("data-filter")) === select.value;
+    });
+    row.hidden = !shown;
+  });
+});
