@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,9 @@ from site_builder import __version__, pipeline
 from site_builder.cli.output import print_diagnostics, summary
 from site_builder.diagnostics import has_errors
 from site_builder.site import SiteError
+
+
+PLUGGED_COMMANDS: list[str] = []
 
 
 def _as_of(text: str) -> date:
@@ -83,6 +87,11 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("diagnostics", help="列出全部诊断代码（Markdown）")
     p.set_defaults(func=cmd_diagnostics)
+
+    # Commands that live in their own module register themselves: `register(sub)` adds a
+    # subparser whose `func` takes the parsed arguments and returns the exit code.
+    for module in PLUGGED_COMMANDS:
+        importlib.import_module(module).register(sub)
     return top
 
 

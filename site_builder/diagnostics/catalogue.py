@@ -281,4 +281,8 @@ CATALOGUE: dict[str, Entry] = {
         "无法读取完整的 git 历史：{detail}。站点照常生成，但销号的审批签字无法确认。"
         "请用完整克隆（git clone 不加 --depth）构建。",
     ),
+    # --- E: evaluation (八查) records and rubric -------------------------------------
+    # (issue 5 adds its codes here)
+    # --- X: spreadsheets (Excel import) ---------------------------------------------
+    # (issue 6 adds its codes here)
 }
