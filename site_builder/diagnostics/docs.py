@@ -31,6 +31,8 @@ def catalogue_markdown() -> str:
         "",
     ]
     for prefix, title in _GROUPS.items():
+        if not any(code.startswith(prefix) for code in CATALOGUE):
+            continue
         lines += [
             f"## {prefix}：{title}",
             "",
