@@ -26,7 +26,8 @@ from site_builder.pipeline import build
 
 # tests/conftest.py is importable as `conftest` (tests/ is on sys.path, as for
 # test_build.py); this file is the package module `browser.conftest`, so no clash.
-from conftest import BASE_FILES, write_files
+from conftest import BASE_FILES
+from gitrepo import REVIEWER, GitRepo
 
 REQUIRE_ENV = "RECTIFY_REQUIRE_BROWSER"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -188,9 +189,18 @@ def with_payloads(yaml_text: str) -> str:
 @pytest.fixture(scope="session")
 def site_with_payloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The built site (out/site) of the base district whose ledger is full of payloads."""
-    files = dict(BASE_FILES)
-    files["ledgers/r1/wcjd.yml"] = with_payloads(LEDGER_WITH_PAYLOADS)
-    root = write_files(tmp_path_factory.mktemp("district") / "repo", files)
+    # A real history: the office commits the district, staff change the ledger on a
+    # branch, a listed reviewer merges it. Unit pages then show real timelines.
+    repo = GitRepo(tmp_path_factory.mktemp("district") / "repo")
+    signers = (
+        f"reviewers:\n  - name: {REVIEWER[0]}\n    email: {REVIEWER[1]}\n"
+        "    role: discipline\n    units: ['*']\n"
+    )
+    repo.commit({**BASE_FILES, "rounds/signers.yml": signers}, "建立台账")
+    repo.branch("update-wcjd")
+    repo.commit({"ledgers/r1/wcjd.yml": with_payloads(LEDGER_WITH_PAYLOADS)}, "更新整改进展")
+    repo.merge("update-wcjd", who=REVIEWER)
+    root = repo.root
     result = build(root, root.parent / "out", as_of=date(2017, 12, 1))
     assert result.site_dir is not None, [d.as_text() for d in result.diagnostics]
     return result.site_dir

@@ -106,6 +106,8 @@ def test_unit_page_shows_each_problem_and_a_timeline(tab: Tab) -> None:
         assert heading.is_visible(), problem
         assert heading.inner_text().startswith(problem.upper())
     assert page.locator(".rl-timeline").count() >= 1, "no .rl-timeline element on the unit page"
+    timeline = page.locator("#p02 ~ .rl-problem table.rl-timeline").first
+    assert "已确认 · 赵敏" in timeline.inner_text()
 
 
 # --- Chinese search ------------------------------------------------------------------
