@@ -20,10 +20,11 @@ from site_builder.analyse import (
 from site_builder.diagnostics import Diagnostic
 from site_builder.history import KIND_LABELS, Event, History, Kind, State
 from site_builder.model import Project
-from site_builder.model.district import Case, CommonProblem, InspectedUnit, Round, Team, Unit
+from site_builder.model.district import Case, InspectedUnit, Round, Team, Unit
 from site_builder.model.labels import PROBLEM_STATUS
 from site_builder.model.ledger import Ledger, Measure, Problem
 from site_builder.render import charts
+from site_builder.render.catalogue_view import CommonView, common_views
 
 
 @dataclass
@@ -138,14 +139,6 @@ class RoundView:
 
 
 @dataclass
-class CommonView:
-    item: CommonProblem
-    found_in: list[tuple[str, UnitView, Problem]]  # (round id, unit, problem)
-    self_checked: int
-    self_check_due: int
-
-
-@dataclass
 class CaseView:
     case: Case
     unit_name: str
@@ -250,7 +243,7 @@ def build_site_data(
         as_of=as_of,
         rounds=rounds,
         total=sum_stats([r.stats for r in rounds]),
-        common=_common_views(project, unit_index),
+        common=common_views(project, unit_index),
         cases=_case_views(project),
         guides=_guides(guides_dir),
         diagnostics=diagnostics,
@@ -288,38 +281,6 @@ def _timeline(events: list[Event]) -> dict[str, list[TimelineRow]]:
     for event in events:
         rows[event.item.split("/")[2]].append(timeline_row(event))
     return rows
-
-
-def _common_views(project: Project, unit_index: dict) -> list[CommonView]:
-    found: dict[str, list] = defaultdict(list)
-    for ledger in project.ledgers:
-        for problem in ledger.problems:
-            if problem.common_code and (ledger.round, ledger.unit) in unit_index:
-                found[problem.common_code].append(
-                    (ledger.round, unit_index[(ledger.round, ledger.unit)], problem)
-                )
-    checks: dict[str, set[str]] = defaultdict(set)
-    for check in project.self_checks:
-        checks[check.code].add(check.unit)
-    views = []
-    for item in project.common_problems:
-        named = [project.round_by_id[r] for r in item.named_in if r in project.round_by_id]
-        named_on = min((r.end for r in named), default=None)
-        # Units inspected only after the catalogue named this problem must self-check first.
-        due = {
-            u.unit.id
-            for (rid, _), u in unit_index.items()
-            if named_on and u.entry.feedback_on > named_on
-        }
-        views.append(
-            CommonView(
-                item,
-                sorted(found[item.code], key=lambda x: x[0]),
-                len(checks[item.code] & due),
-                len(due),
-            )
-        )
-    return views
 
 
 def _case_views(project: Project) -> list[CaseView]:
