@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -66,3 +71,79 @@ def test_nothing_is_loaded_from_another_host(built_site: Path) -> None:
         for url in fetched:
             pytest.fail(f"{path.name} loads {url}")
         assert "fonts.googleapis" not in html
+
+
+def test_build_fails_without_jieba(make_repo, tmp_path) -> None:
+    # A None entry in sys.modules makes `import jieba` fail, as on a machine without it.
+    code = (
+        "import sys; sys.modules['jieba'] = None\n"
+        "from site_builder.cli.main import main\n"
+        f"raise SystemExit(main(['build', '--root', {str(make_repo())!r}, '--out', {str(tmp_path)!r}]))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "缺少中文分词库 jieba" in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_domain_terms_stay_whole_in_the_index(make_repo, tmp_path) -> None:
+    # Without the user dictionary jieba splits these into 未巡 / 先改 and 对账 / 销号.
+    ledger = BASE_FILES["ledgers/r1/wcjd.yml"].replace(
+        "title: 公务用车管理不规范", "title: 未巡先改工作未开展，对账销号不及时"
+    )
+    result = build(make_repo({"ledgers/r1/wcjd.yml": ledger}), tmp_path / "out")
+    index = json.loads((result.site_dir / "search/search_index.json").read_text(encoding="utf-8"))
+    section = next(d for d in index["docs"] if d["location"] == "units/r1/wcjd/#p02")
+    tokens = re.split(r"[\u200b\s，]+", section["title"] + " " + section["text"])
+    assert "未巡先改" in tokens and "对账销号" in tokens
+
+
+def test_serve_rebuilds_when_a_ledger_changes(make_repo, tmp_path) -> None:
+    root = make_repo()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "site_builder",
+            "serve",
+            "--root",
+            str(root),
+            "--out",
+            str(tmp_path / "out"),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/units/r1/wcjd/"
+    try:
+        assert "公务用车管理不规范" in _fetch_when_ready(url)
+        ledger = root / "ledgers/r1/wcjd.yml"
+        ledger.write_text(
+            ledger.read_text(encoding="utf-8").replace("公务用车管理不规范", "公车使用登记不全"),
+            encoding="utf-8",
+        )
+        deadline = time.monotonic() + 60
+        while "公车使用登记不全" not in _fetch_when_ready(url):
+            assert time.monotonic() < deadline, "site was not rebuilt"
+            time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _fetch_when_ready(url: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import os
@@ -29,10 +28,12 @@ def _base_config(root: Path) -> Path:
 
 def write_config(root: Path, out: Path, nav: list[dict], site_name: str) -> Path:
     """The generated mkdocs.yml: the repository's (or the packaged) base plus what we own."""
-    if importlib.util.find_spec("jieba") is None:
+    try:
+        import jieba  # noqa: F401  (Material segments Chinese only when it can import jieba)
+    except ImportError:
         raise SiteError(
             "缺少中文分词库 jieba，站内搜索将无法检索中文。请运行 make setup（或 pip install jieba）后重试。"
-        )
+        ) from None
     userdict = out / "userdict.txt"
     userdict.write_bytes((resources.files("site_builder.site") / "userdict.txt").read_bytes())
     config = {
