@@ -10,6 +10,7 @@ from site_builder.analyse.progress import (
     measure_colour,
     sum_stats,
 )
+from site_builder.analyse.trail import TrailCounts, current_closures, trail_counts
 from site_builder.analyse.warnings import MeasureAlert, Warnings, compute_warnings
 
 __all__ = [
@@ -18,9 +19,12 @@ __all__ = [
     "Finding",
     "LedgerStats",
     "MeasureAlert",
+    "TrailCounts",
     "Warnings",
     "compute_warnings",
+    "current_closures",
     "ledger_stats",
     "measure_colour",
     "sum_stats",
+    "trail_counts",
 ]

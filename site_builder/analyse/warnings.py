@@ -7,6 +7,7 @@ from datetime import date
 
 from site_builder.analyse.patterns import Finding, ledger_findings
 from site_builder.analyse.progress import Colour, measure_colour
+from site_builder.analyse.trail import current_closures
 from site_builder.history import Event, History, Kind, State
 from site_builder.model import Project
 
@@ -69,16 +70,11 @@ def compute_warnings(project: Project, history: History, as_of: date) -> Warning
     warnings.stale.sort(key=lambda a: -a.days)
     warnings.postponed = [e for e in history.events if e.kind is Kind.POSTPONED]
     warnings.reopened = [e for e in history.events if e.kind is Kind.REOPENED]
-    warnings.unconfirmed = _weak_closures(project, history)
+    warnings.unconfirmed = _weak_closures(history)
     return warnings
 
 
-def _weak_closures(project: Project, history: History) -> list[Event]:
-    """The latest closure of each item still closed, where that sign-off does not hold."""
-    latest: dict[str, Event] = {}
-    for event in history.events:
-        if event.kind in (Kind.CLOSED, Kind.COMPLETED):
-            latest[event.item] = event
-        elif event.kind is Kind.REOPENED:
-            latest.pop(event.item, None)
-    return [e for e in latest.values() if e.signoff.state is not State.CONFIRMED]
+def _weak_closures(history: History) -> list[Event]:
+    """The closure of each item still closed, where that sign-off does not hold."""
+    closures = current_closures(history.events).values()
+    return [e for e in closures if e.signoff.state is not State.CONFIRMED]

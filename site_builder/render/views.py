@@ -11,14 +11,16 @@ from site_builder.analyse import (
     PATTERNS,
     Finding,
     LedgerStats,
+    TrailCounts,
     Warnings,
     compute_warnings,
     ledger_stats,
     measure_colour,
     sum_stats,
+    trail_counts,
 )
 from site_builder.diagnostics import Diagnostic
-from site_builder.history import KIND_LABELS, Event, History, Kind, State
+from site_builder.history import KIND_LABELS, Event, History
 from site_builder.model import Project
 from site_builder.model.district import Case, InspectedUnit, Round, Team, Unit
 from site_builder.model.labels import PROBLEM_STATUS
@@ -71,36 +73,6 @@ def timeline_row(event: Event) -> TimelineRow:
 
 
 @dataclass
-class TrailCounts:
-    """What the audit trail adds to the progress figures."""
-
-    confirmed: int = 0  # problems closed with a sign-off that holds
-    postponed: int = 0  # deadline postponements
-    reopened: int = 0  # problems reopened after closure (改后又犯)
-
-    def add(self, other: TrailCounts) -> None:
-        self.confirmed += other.confirmed
-        self.postponed += other.postponed
-        self.reopened += other.reopened
-
-
-def trail_counts(events: list[Event]) -> TrailCounts:
-    counts = TrailCounts()
-    latest: dict[str, Event] = {}
-    for event in events:
-        problem_level = event.item.count("/") == 2
-        if event.kind is Kind.POSTPONED:
-            counts.postponed += 1
-        elif event.kind is Kind.REOPENED and problem_level:
-            counts.reopened += 1
-            latest.pop(event.item, None)
-        elif event.kind is Kind.CLOSED:
-            latest[event.item] = event
-    counts.confirmed = sum(e.signoff.state is State.CONFIRMED for e in latest.values())
-    return counts
-
-
-@dataclass
 class UnitView:
     unit: Unit
     entry: InspectedUnit
@@ -113,13 +85,7 @@ class UnitView:
     timeline: dict[str, list[TimelineRow]] = field(default_factory=dict)  # problem id -> rows
     findings: list[Finding] = field(default_factory=list)
     cases_of: dict[str, list[Case]] = field(default_factory=dict)  # problem id -> cases
-    trail: TrailCounts = field(default_factory=lambda: TrailCounts())
-
-    @property
-    def url(self) -> str:
-        return f"units/{self.entry_round}/{self.unit.id}.md"
-
-    entry_round: str = ""
+    trail: TrailCounts = field(default_factory=TrailCounts)
 
 
 @dataclass
@@ -222,7 +188,6 @@ def build_site_data(
                         ],
                         diagnostics=by_file.get(ledger.src.file, []) if ledger else [],
                         cases=cases_by_unit.get(unit.id, []),
-                        entry_round=round_.id,
                         timeline=_timeline(events.get(key, [])),
                         findings=warnings.findings.get(key, []),
                         cases_of={p.id: cases_by_problem[f"{key}/{p.id}"] for p in problems},
