@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from site_builder.audience import for_audience
 from site_builder.diagnostics import Diagnostic, has_errors, sort_key
 from site_builder.history import read_history
+from site_builder.history.evidence import missing_evidence
 from site_builder.load import load_project
 from site_builder.model import Project
+from site_builder.provenance import stamp_build, write_build_info
 from site_builder.render import render_docs
 from site_builder.render.views import build_site_data
 from site_builder.site import build_site_engine
@@ -55,7 +58,9 @@ def check_project(root: Path, timings: Timings | None = None) -> tuple[Project, 
     with timings.stage("加载"):
         project, diagnostics = load_project(root)
     with timings.stage("校验"):
-        diagnostics = sorted(diagnostics + validate(project), key=sort_key)
+        # Evidence files of closures deleted since (H006): asks git only if a file is gone.
+        found = validate(project) + missing_evidence(root, project)
+        diagnostics = sorted(diagnostics + found, key=sort_key)
     return project, diagnostics
 
 
@@ -73,6 +78,8 @@ def build(
     as_of: date | None = None,
     keep_going: bool = False,
     verbose: bool = False,
+    audience: str = "internal",
+    acknowledge_rewrite: bool = False,
 ) -> BuildResult:
     """Build the site of the ledger repository at ``root`` into ``out/site``.
 
@@ -85,16 +92,22 @@ def build(
     if has_errors(diagnostics) and not keep_going:
         return result
     out.mkdir(parents=True, exist_ok=True)
+    # Stops (HistoryRewritten) if the last site's commit left HEAD's history unacknowledged.
+    stamp = stamp_build(root, out, audience, acknowledge_rewrite)
     with timings.stage("读取历史"):
         history, found = read_history(root, project.signers)
         result.diagnostics = diagnostics = sorted(diagnostics + found, key=sort_key)
     with timings.stage("分析"):
         when = as_of or project.settings.as_of or date.today()
+        # A public site is made from records whose sensitive fields are already hidden.
+        shown, history, shown_diagnostics = for_audience(audience, project, history, diagnostics)
         site = build_site_data(
-            project, diagnostics, when, history, guides_dir=root / "docs" / "guide"
+            shown, shown_diagnostics, when, history, guides_dir=root / "docs" / "guide"
         )
+        site.build = stamp.as_dict()
     with timings.stage("生成页面"):
         tree = render_docs(site, out / "docs")
+        write_build_info(tree.docs_dir, stamp)
     with timings.stage("站点引擎"):
         site_name = f"{project.settings.district}巡察整改台账"
         result.site_dir = build_site_engine(root, out, tree.nav, site_name, verbose=verbose)

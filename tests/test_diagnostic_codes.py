@@ -277,11 +277,32 @@ CASES: dict[str, tuple[dict, str, int]] = {
         W,
         16,
     ),
+    "Y013": ({W: "k: [" + "x," * 200_001 + "x]\n"}, W, 1),
+    "R012": (
+        {
+            "rounds/cases/index.md": "---\ntitle: 违规使用公务用车\nunit: wcjd\ndate: 2018-03-01\ncategory: work_style\nform: 1\nlesson: 公车姓公。\n---\n某街道干部公车私用。\n"
+        },
+        "rounds/cases/index.md",
+        2,
+    ),
+    "S010": (
+        {
+            "rounds/settings.yml": "district: 示例区\nsensitive_fields:\n  - problems.accountability.nam\n"
+        },
+        "rounds/settings.yml",
+        1,
+    ),
 }
 # Y009 (unreadable file) and Y012 (symbolic link) need file-system state, not YAML text.
 FILESYSTEM_CASES = {"Y009", "Y012"}
 # H codes come from git history; test_history.py triggers each in a real repository.
 HISTORY_CASES = {"H001", "H002", "H003", "H004", "H005"}
+# H006 (a closure's evidence file deleted): test_tamper_evidence.py, in a real repository.
+HISTORY_CASES |= {"H006"}
+# X codes come from spreadsheets; test_sheets.py triggers each from a real .xlsx workbook.
+SPREADSHEET_CASES = {f"X{n:03d}" for n in range(1, 18)}
+# E codes come from rubrics and evaluation records; test_evaluation.py triggers each.
+EVALUATION_CASES = {f"E{n:03d}" for n in range(1, 20)}
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
@@ -293,7 +314,9 @@ def test_code_is_triggered_at_its_line(make_repo, code: str) -> None:
 
 
 def test_every_catalogue_code_has_a_case() -> None:
-    assert set(CATALOGUE) == set(CASES) | FILESYSTEM_CASES | HISTORY_CASES
+    assert set(CATALOGUE) == (
+        set(CASES) | FILESYSTEM_CASES | HISTORY_CASES | SPREADSHEET_CASES | EVALUATION_CASES
+    )
 
 
 def test_file_gone_before_reading_is_y009(make_repo) -> None:

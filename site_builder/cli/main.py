@@ -13,8 +13,12 @@ from site_builder.cli.output import print_diagnostics, summary
 from site_builder.diagnostics import has_errors
 from site_builder.site import SiteError
 
-
-PLUGGED_COMMANDS: list[str] = []
+PLUGGED_COMMANDS: list[str] = [
+    "site_builder.cli.synth",
+    "site_builder.cli.sheets",
+    "site_builder.cli.editor",
+    "site_builder.cli.evaluation",
+]
 
 
 def _as_of(text: str) -> date:
@@ -47,6 +51,17 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--keep-going", action="store_true", help="数据有错误时仍生成站点")
         p.add_argument("--timings", action="store_true", help="打印各阶段耗时")
         p.add_argument("--verbose", action="store_true", help="显示站点引擎的日志")
+        p.add_argument(
+            "--audience",
+            choices=["internal", "public"],
+            default="internal",
+            help="internal（默认）为内部版；public 为公开版，隐去被问责人、问题线索和信访详情及设置中的敏感字段",
+        )
+        p.add_argument(
+            "--acknowledge-rewrite",
+            action="store_true",
+            help="确认仓库历史被改写（上次生成站点的提交已不在当前历史中）后仍生成；确认记录在站点中",
+        )
         if name == "serve":
             p.add_argument("--host", default="127.0.0.1")
             p.add_argument("--port", type=int, default=8000)
@@ -120,7 +135,13 @@ def _build(args: argparse.Namespace) -> pipeline.BuildResult | None:
         return None
     try:
         result = pipeline.build(
-            root, Path(args.out), as_of=args.as_of, keep_going=args.keep_going, verbose=args.verbose
+            root,
+            Path(args.out),
+            as_of=args.as_of,
+            keep_going=args.keep_going,
+            verbose=args.verbose,
+            audience=args.audience,
+            acknowledge_rewrite=args.acknowledge_rewrite,
         )
     except SiteError as exc:
         print(f"构建失败：{exc}", file=sys.stderr)

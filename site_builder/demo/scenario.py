@@ -146,6 +146,24 @@ class _Plan:
             files=tail,
             message="更新共性问题目录、未巡先改自查记录和典型案例",
         )
+        self.plan_evaluations(last)
+
+    def plan_evaluations(self, last: date) -> None:
+        """The rubric, the 八查 records and bulletins, entered the day after the last evaluation."""
+        folder = self.source / "rounds" / "evaluations"
+        files = {
+            p.relative_to(self.source).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+        if files:
+            day = max((e.evaluated_on for e in self.project.evaluations), default=last)
+            self.add(
+                _at(day + timedelta(days=1), 0),
+                "office",
+                files=files,
+                message="录入巡察整改量化检查评估细则、评估记录和警示教育通报",
+            )
 
     def plan_ledger(self, ledger: Ledger, special: str | None, script: Script) -> None:
         round_ = self.project.round_by_id[ledger.round]

@@ -66,6 +66,11 @@ CATALOGUE: dict[str, Entry] = {
         "符号链接",
         "这是一个符号链接，指向“{target}”。为防止读到仓库之外的内容，台账数据不能是符号链接，请换成普通文件。",
     ),
+    "Y013": Entry(
+        E,
+        "内容条目过多",
+        "文件中的条目（字段、列表项和值）超过 {limit} 个，为防止恶意输入已拒绝读取。请拆分文件。",
+    ),
     # --- S: schema ----------------------------------------------------------------
     "S001": Entry(E, "缺少必填字段", "缺少必填字段“{field}”（{label}）。请补上这一项。"),
     "S002": Entry(E, "未知字段", "未知字段“{field}”。{hint}"),
@@ -84,13 +89,19 @@ CATALOGUE: dict[str, Entry] = {
         E,
         "编号格式不对",
         "编号“{value}”格式不对。编号只能用英文字母、数字、“-”和“_”，以字母或数字开头，"
-        "最长 32 个字符，例如 P01、wcjd、r1。",
+        "最长 32 个字符，不能是 CON、NUL、AUX、PRN、COM1、LPT1 等系统保留名，例如 P01、wcjd、r1。",
     ),
     "S007": Entry(
         E, "数字超出范围", "“{field}”（{label}）应为 {low} 到 {high} 的整数，这里写成了“{value}”。"
     ),
     "S008": Entry(E, "内容为空", "“{field}”（{label}）不能为空。请填写内容，或删除这一项。"),
     "S009": Entry(E, "内容无效", "“{field}”（{label}）的内容无效：{detail}。"),
+    "S010": Entry(
+        E,
+        "敏感字段写法不对",
+        "sensitive_fields 中的“{path}”{problem}。写法是文件中的字段路径，用“.”连接，列表层不写，"
+        "例如 problems.accountability.person（台账）、teams.members（轮次）、cases.body（典型案例）。",
+    ),
     # --- R: references across files -----------------------------------------------
     "R001": Entry(E, "单位不在名录中", "单位“{unit}”不在单位名录（rounds/units.yml）中。{hint}"),
     "R002": Entry(
@@ -141,6 +152,11 @@ CATALOGUE: dict[str, Entry] = {
         W,
         "自查不是未巡先改",
         "单位“{unit}”的自查日期 {date} 不早于它被巡察的反馈日期 {feedback}，不属于“未巡先改”。请核对日期或单位。",
+    ),
+    "R012": Entry(
+        E,
+        "生成的文件重名",
+        "{what}会生成文件 {path}，与{other}的文件同名（不区分大小写），生成站点时会相互覆盖。请换一个编号。",
     ),
     # --- D: dates -----------------------------------------------------------------
     "D001": Entry(
@@ -281,8 +297,200 @@ CATALOGUE: dict[str, Entry] = {
         "无法读取完整的 git 历史：{detail}。站点照常生成，但销号的审批签字无法确认。"
         "请用完整克隆（git clone 不加 --depth）构建。",
     ),
+    "H006": Entry(
+        W,
+        "佐证文件已删除",
+        "{item} 的佐证材料“{title}”引用的文件 {path} 已在提交 {commit}（{date}）中从仓库删除。"
+        "佐证材料是销号的依据，请恢复该文件；如确需更换，请在 evidence 中改写并说明原因。",
+    ),
     # --- E: evaluation (八查) records and rubric -------------------------------------
     # (issue 5 adds its codes here)
+    "E001": Entry(
+        E,
+        "权重合计不是 100",
+        "评估细则“{name}”八查的权重（weight）合计为 {total}，应为 100。请调整各项检查的权重，使合计正好是 100。",
+    ),
+    "E002": Entry(
+        E,
+        "检查编号无效",
+        "检查编号“{code}”无效。八查的编号是 1 到 8：1 主要领导重视、2 会议记录、3 整改台账、4 责任追究、"
+        "5 佐证材料和实地情况、6 长效机制、7 创新工作、8 群众满意度。",
+    ),
+    "E003": Entry(
+        E,
+        "八查不全或重复",
+        "{detail}。评估细则应包含第 1 至第 8 查各一项；某项暂不计分时把它的 weight 写成 0，不要删除。",
+    ),
+    "E004": Entry(
+        E,
+        "评分项分值与权重不符",
+        "第 {code} 查“{name}”各评分项的分值（points）合计为 {total}，与该项检查的权重 {weight} 不一致。请调整评分项分值。",
+    ),
+    "E005": Entry(E, "评分项设置无效", "评分项“{item}”设置无效：{detail}"),
+    "E006": Entry(
+        E,
+        "等次划分无效",
+        "等次划分（grades）无效：{detail}。等次按最低分从高到低排列，最后一档最低分为 0，"
+        "例如：好 90、较好 80、一般 60、差 0。",
+    ),
+    "E007": Entry(
+        E,
+        "单位未在该轮被巡察",
+        "评估记录写的是单位“{unit}”在轮次“{round}”的整改，但该轮没有巡察这个单位。"
+        "请核对 round 和 unit：量化检查评估针对的是被巡察单位对该轮巡察反馈问题的整改。",
+    ),
+    "E008": Entry(
+        E,
+        "评估记录位置与内容不符",
+        "评估记录放在 {path}，但内容写的是 round: {round}、unit: {unit}。"
+        "评估记录应放在 rounds/evaluations/<轮次>/<单位>.yml，请移动文件或改正这两项。",
+    ),
+    "E009": Entry(
+        E,
+        "评分超出范围",
+        "评分项 {item}（{name}）的得分 {score} 超出范围：应在 0 到 {points} 分之间。请按评分标准重新评分。",
+    ),
+    "E010": Entry(E, "评分项不存在", "judgements 中的评分项“{item}”{detail}"),
+    "E011": Entry(
+        E,
+        "数量为负数",
+        "“{field}”（{label}）是 {value}，不能为负数。请填写实际的票数、件数或事项数。",
+    ),
+    "E012": Entry(
+        E,
+        "办结数大于总数",
+        "{what}：{done_label} {done} 大于 {total_label} {total}。请核对这两个数。",
+    ),
+    "E013": Entry(
+        W,
+        "评估早于整改期满",
+        "评估日期 {date} 早于集中整改期满日 {due}（反馈日期 {feedback} 后 {days} 天）。"
+        "量化检查评估应在集中整改期满、整改报告报送后开展，请核对日期。",
+    ),
+    "E014": Entry(
+        E,
+        "缺少评估人员",
+        "评估记录没有填写评估人员（evaluators）。请逐行写明参加评估的人员和单位，例如“程志刚（区委巡察办）”。",
+    ),
+    "E015": Entry(
+        W,
+        "评分项未评分",
+        "评分项 {item}（{name}）需要评估组评分，但 judgements 中没有它，暂按 0 分计。请补上得分（score）和理由（note）。",
+    ),
+    "E016": Entry(
+        E,
+        "重复评分",
+        "评分项 {item} 评了两次：{where}已经评过。请删除其中一处。",
+    ),
+    "E017": Entry(
+        E,
+        "缺少评估细则",
+        "有 {count} 份评估记录，但没有评估细则，无法计分。请建立 rounds/evaluations/rubric.yml（可从示例区复制后修改）。",
+    ),
+    "E018": Entry(
+        W,
+        "缺少评估录入",
+        "没有录入{what}，{item} 按 0 分计。请补上：{fix}",
+    ),
+    "E019": Entry(
+        E,
+        "通报引用的案例不存在",
+        "通报引用的典型案例“{case}”不存在（rounds/cases/ 下没有这个编号的案例）。{hint}",
+    ),
     # --- X: spreadsheets (Excel import) ---------------------------------------------
+    # Sheet, row and column are in the message as well as in the location, because the
+    # location of an X code is the workbook, which staff open in Excel, not an editor.
+    "X001": Entry(
+        E,
+        "无法读取表格",
+        "无法读取表格文件：{detail}。请确认是 .xlsx 文件（Excel 2007 及以上；.xls 或 .et 文件请先“另存为”.xlsx）。",
+    ),
+    "X002": Entry(
+        E,
+        "没有这个工作表",
+        "工作簿中没有名为“{sheet}”的工作表。现有工作表：{sheets}。请检查 --sheet 的写法。",
+    ),
+    "X003": Entry(
+        E,
+        "找不到表头",
+        "工作表“{sheet}”的前 {rows} 行中找不到台账表头。表头应有“存在问题”“整改措施”等列名"
+        "（可用的列名见《Excel 导入导出》）；台账在别的工作表时，请用 --sheet 指定。",
+    ),
+    "X004": Entry(
+        E,
+        "缺少必填列",
+        "工作表“{sheet}”第 {row} 行（表头）缺少“{column}”列（也可写作：{synonyms}）。"
+        "请在表头加上这一列并填写内容。",
+    ),
+    "X005": Entry(
+        E,
+        "表头重复",
+        "工作表“{sheet}”第 {row} 行第 {letter} 列（{column}）：列名“{header}”与第 {other} 列都表示“{field}”，无法确定用哪一列。"
+        "请删除或改名其中一列。",
+    ),
+    "X006": Entry(
+        E,
+        "日期无法识别",
+        "工作表“{sheet}”第 {row} 行第 {letter} 列（{column}）：日期“{value}”无法识别。请写成 2020-09-30、2020年9月30日、2020.9.30 或 2020/9/30，"
+        "或把单元格设为日期格式。",
+    ),
+    "X007": Entry(
+        E,
+        "时限不是具体日期",
+        "工作表“{sheet}”第 {row} 行第 {letter} 列（{column}）：“{value}”不是具体日期。“三不过”要求每条措施有完成时限：请填写阶段性完成日期"
+        "（如 2020-12-31）；需要长期坚持的要求，请写进整改措施内容或长效机制。",
+    ),
+    "X008": Entry(
+        E, "问题为空", "工作表“{sheet}”第 {row} 行第 {letter} 列（{column}）：问题为空：{detail}。"
+    ),
+    "X009": Entry(
+        E,
+        "合并单元格不对应",
+        "工作表“{sheet}”第 {row} 行第 {letter} 列（{column}）：{detail}。一个问题占几行时，问题的各列（序号、问题类别、存在问题等）合并为一格并与这几行对齐；"
+        "一条措施只占一行；不同的列不要横向合并。",
+    ),
+    "X010": Entry(
+        E,
+        "取值无法识别",
+        "工作表“{sheet}”第 {row} 行第 {letter} 列（{column}）：“{value}”无法识别。可填写：{choices}。",
+    ),
+    "X011": Entry(
+        E,
+        "必填内容为空",
+        "工作表“{sheet}”第 {row} 行第 {letter} 列（{column}）：{what}不能为空。{hint}",
+    ),
+    "X012": Entry(
+        W,
+        "进展没有状态词",
+        "工作表“{sheet}”第 {row} 行第 {letter} 列（{column}）：“{value}”开头没有状态词，已按“{status}”导入。如不对，请在开头写明“已完成”“推进中”或“未开始”，"
+        "例如“已完成：制度已印发”。",
+    ),
+    "X013": Entry(
+        E,
+        "编号无法识别",
+        "工作表“{sheet}”第 {row} 行第 {letter} 列（{column}）：“{value}”无法转换为编号。请写数字（如 3）或编号（如 P03、M2）。",
+    ),
+    "X014": Entry(
+        W,
+        "列未导入",
+        "工作表“{sheet}”第 {row} 行第 {letter} 列：列名“{header}”不是台账的列，这一列没有导入。"
+        "需要保留的内容请并入“整改进展”等列（可用的列名见《Excel 导入导出》）。",
+    ),
+    "X015": Entry(
+        E,
+        "没有问题",
+        "工作表“{sheet}”的表头（第 {row} 行）下面没有问题。请检查表格内容，或用 --sheet 指定台账所在的工作表。",
+    ),
+    "X016": Entry(
+        E,
+        "无法确定轮次或单位",
+        "无法从表格标题判断{what}（标题：“{title}”）。请用 {flag} 指定，例如 {example}。",
+    ),
+    "X017": Entry(
+        E,
+        "台账已存在",
+        "{path} 已存在，导入会整个替换它。确认替换请加 --force；建议先用 rectify export-xlsx "
+        "导出现有台账，在导出的表格上修改后再导入，这样表格之外的内容不会丢失。",
+    ),
     # (issue 6 adds its codes here)
 }

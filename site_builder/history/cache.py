@@ -1,60 +1,164 @@
-"""A persistent cache of what history reading derives from immutable objects.
+"""Persistent caches of what history reading derives from immutable objects.
 
 Parsed ledger blobs are keyed by blob id, path and schema version; signature checks
 by commit id and the allowed-signers content. Objects never change, so a rebuild
 after one new commit parses only the new blobs and verifies only the new merges.
+
+The trail cache keeps the result itself (every event, the ledgers at its head) for
+one head, keyed by everything else the result depends on: the signers, the
+allowed-signers file and the code that derives events. When HEAD has moved on along
+its first-parent line, only the new commits are read, on top of the cached result.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import pickle
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from site_builder.diagnostics import Diagnostic
 from site_builder.load.records import build_record
 from site_builder.load.yaml_strict import parse_yaml
 from site_builder.model.ledger import Ledger
+from site_builder.model.source import Source
 
 # Bump when the model or the loader changes what a blob parses into.
 SCHEMA_VERSION = 2
+CACHE_FORMAT = 2  # 2: each parsed blob pickled on its own, unpickled when used
+TRAIL_VERSION = 1
 
 Parsed = tuple[Ledger | None, list[Diagnostic]]
 
 
+class _Pickler(pickle.Pickler):
+    # A slotted dataclass pickles through dataclasses.fields() on every instance, which
+    # made saving the cache slower than parsing; its constructor is the same state.
+    def reducer_override(self, obj):
+        if type(obj) is Source:
+            return Source, (obj.file, obj.line, obj.col, obj.commit)
+        return NotImplemented
+
+
+def dumps(value: object) -> bytes:
+    out = io.BytesIO()
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return out.getvalue()
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
+
+
+def _read(path: Path | None) -> object | None:
+    if path is None or not path.exists():
+        return None
+    try:
+        return pickle.loads(path.read_bytes())
+    except Exception:  # a damaged cache is rebuilt, never trusted
+        return None
+
+
 class BlobCache:
+    """Parsed blobs, each kept pickled: a whole history's ledgers as live objects would
+    need gigabytes at city size, and most are needed once."""
+
     def __init__(self, folder: Path | None) -> None:
-        self.path = folder / f"ledger-blobs-v{SCHEMA_VERSION}.pickle" if folder else None
-        self.entries: dict[str, Parsed] = {}
+        name = f"ledger-blobs-v{SCHEMA_VERSION}.{CACHE_FORMAT}.pickle"
+        self.path = folder / name if folder else None
+        self.entries: dict[str, bytes] = {}
         self.signatures: dict[str, tuple[str, str]] = {}
         self.dirty = False
         self.hits = self.misses = 0
-        if self.path and self.path.exists():
-            try:
-                with self.path.open("rb") as handle:
-                    self.entries, self.signatures = pickle.load(handle)
-            except Exception:  # a damaged cache is rebuilt, never trusted
-                self.entries, self.signatures = {}, {}
+        found = _read(self.path)
+        if isinstance(found, tuple) and len(found) == 2:
+            self.entries, self.signatures = found
 
     def parse(self, blob: str, path: str, read) -> Parsed:
         key = f"{blob}:{path}"
-        found = self.entries.get(key)
-        if found is not None:
+        packed = self.entries.get(key)
+        if packed is not None:
             self.hits += 1
-            return found
+            return pickle.loads(packed)
         self.misses += 1
         found = build_record(parse_yaml(read(blob), path), Ledger)
-        self.entries[key] = found
+        self.entries[key] = dumps(found)
         self.dirty = True
         return found
 
     def save(self) -> None:
         if not (self.path and self.dirty):
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((self.entries, self.signatures), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        _write(self.path, dumps((self.entries, self.signatures)))
         self.dirty = False
+
+
+class LedgerStates:
+    """The latest ledger of each key; cached ones are unpickled only when touched."""
+
+    def __init__(self, packed: dict[str, bytes] | None = None) -> None:
+        self._packed = dict(packed or {})
+        self._live: dict[str, Ledger] = {}
+
+    def get(self, key: str, default: Ledger | None = None) -> Ledger | None:
+        if key in self._live:
+            return self._live[key]
+        if key in self._packed:
+            self._live[key] = pickle.loads(self._packed.pop(key))
+            return self._live[key]
+        return default
+
+    def __setitem__(self, key: str, ledger: Ledger) -> None:
+        self._packed.pop(key, None)
+        self._live[key] = ledger
+
+    def pop(self, key: str, default: Ledger | None = None) -> Ledger | None:
+        found = self.get(key, default)
+        self._live.pop(key, None)
+        return found
+
+    def pack(self) -> dict[str, bytes]:
+        return {**self._packed, **{key: dumps(led) for key, led in self._live.items()}}
+
+
+def code_digest(*modules) -> str:
+    """A digest of the source of ``modules``: a cached result is only as good as its code."""
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class Trail:
+    """The history read up to ``head``, as cached."""
+
+    key: str
+    head: str
+    commits: int = 0
+    events: list[tuple] = field(default_factory=list)  # Event fields, the sign-off by index
+    signoffs: list[tuple] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    main_line: set[str] = field(default_factory=set)
+    states: dict[str, bytes] = field(default_factory=dict)
+    paths: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # blob, ledger key
+
+
+class TrailCache:
+    def __init__(self, folder: Path | None) -> None:
+        self.path = folder / f"trail-v{TRAIL_VERSION}.pickle" if folder else None
+
+    def load(self, key: str) -> Trail | None:
+        found = _read(self.path)
+        return found if isinstance(found, Trail) and found.key == key else None
+
+    def save(self, trail: Trail) -> None:
+        if self.path:
+            _write(self.path, dumps(trail))

@@ -7,7 +7,9 @@ long-running ``git cat-file --batch`` that GitPython keeps open.
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,6 +112,43 @@ class Repository:
     def blob(self, sha: str) -> bytes:
         return self._repo.odb.stream(bytes.fromhex(sha)).read()
 
+    def blobs(self, shas: list[str]) -> Iterator[tuple[str, bytes]]:
+        """(sha, content) of ``shas`` in order, streamed through one ``git cat-file --batch``.
+
+        All requests are written up front (by a thread, so neither side blocks): one
+        round trip in all instead of one per blob.
+        """
+        if not shas:
+            return
+        env = {**os.environ, "GIT_DIR": str(self.git_dir), "LC_ALL": "C.UTF-8"}
+        process = subprocess.Popen(
+            ["git", "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+        )
+        assert process.stdin is not None and process.stdout is not None
+
+        def ask() -> None:
+            try:
+                process.stdin.write(("\n".join(shas) + "\n").encode())  # type: ignore[union-attr]
+                process.stdin.close()  # type: ignore[union-attr]
+            except BrokenPipeError:
+                pass
+
+        writer = threading.Thread(target=ask, daemon=True)
+        writer.start()
+        try:
+            for sha in shas:
+                header = process.stdout.readline().split()
+                if len(header) != 3 or header[1] != b"blob":
+                    raise GitError(f"读取文件内容失败：{sha}")
+                data = process.stdout.read(int(header[2]))
+                process.stdout.read(1)  # the newline after each object
+                yield sha, data
+        finally:
+            process.stdout.close()
+            process.kill()
+            process.wait()
+            writer.join()
+
     def tree_blobs(self, rev: str, folder: str) -> dict[str, str]:
         """path -> blob sha of every file under ``folder`` at ``rev``."""
         out = self._repo.git.ls_tree("-r", "-z", "--full-tree", rev, "--", folder)
@@ -149,18 +188,29 @@ class Repository:
             fields[i].strip(): (fields[i + 1], fields[i + 2]) for i in range(0, len(fields) - 2, 3)
         }
 
-    def graph(self) -> dict[str, GraphCommit]:
-        """Every commit reachable from HEAD, by sha: parents, author, date and subject."""
+    def graph(self, since: str | None = None) -> dict[str, GraphCommit]:
+        """Every commit reachable from HEAD (and not from ``since``), by sha: parents,
+        author, date and subject."""
         if not self.head():
             return {}
-        out = self._run(["log", "-z", "--format=%H%x00%P%x00%an%x00%ae%x00%aI%x00%s", "HEAD"])
-        fields = out.split("\0")
-        graph = {}
-        for i in range(0, len(fields) - 5, 6):
-            sha, parents, name, email, date, subject = fields[i : i + 6]
-            sha = sha.lstrip("\n")
-            graph[sha] = GraphCommit(sha, tuple(parents.split()), name, email, date, subject)
-        return graph
+        rev = f"{since}..HEAD" if since else "HEAD"
+        return _parse_graph(self._run(["log", "-z", f"--format={_GRAPH_FORMAT}", rev]))
+
+    def graph_of(self, shas: list[str]) -> dict[str, GraphCommit]:
+        """The graph entries of ``shas`` alone; commits git does not have are left out."""
+        found = {}
+        for sha in shas:
+            try:
+                out = self._run(["log", "-z", "--no-walk", f"--format={_GRAPH_FORMAT}", sha])
+            except GitError:  # beyond a shallow clone's boundary
+                continue
+            found.update(_parse_graph(out))
+        return found
+
+    def first_parents(self, since: str, rev: str = "HEAD") -> list[str]:
+        """The first-parent chain of ``rev`` down to (not including) ``since``, newest first."""
+        out = self._run(["rev-list", "--first-parent", rev, f"^{since}"])
+        return out.split()
 
     def merge_base(self, a: str, b: str) -> str:
         return self._run(["merge-base", a, b]).strip()
@@ -186,6 +236,19 @@ class Repository:
             )
         except git.GitCommandError as exc:
             raise GitError(f"git 命令失败：{(exc.stderr or str(exc)).strip()}") from exc
+
+
+_GRAPH_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%s"
+
+
+def _parse_graph(out: str) -> dict[str, GraphCommit]:
+    fields = out.split("\0")
+    graph = {}
+    for i in range(0, len(fields) - 5, 6):
+        sha, parents, name, email, date, subject = fields[i : i + 6]
+        sha = sha.lstrip("\n")
+        graph[sha] = GraphCommit(sha, tuple(parents.split()), name, email, date, subject)
+    return graph
 
 
 def _parse_record(record: str) -> Commit:

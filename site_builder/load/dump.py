@@ -8,7 +8,10 @@ import yaml
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    pass
+    def ignore_aliases(self, data: Any) -> bool:
+        # One object written twice (a shared date) would become an anchor and an alias,
+        # which the strict reader refuses (Y007): always write the value out.
+        return True
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from site_builder.diagnostics import Diagnostic, diag
+from site_builder.load.evaluation import load_evaluations
 from site_builder.load.records import build_record
-from site_builder.load.yaml_strict import decode, parse_yaml
+from site_builder.load.yaml_strict import MAX_BYTES, decode, parse_yaml
 from site_builder.model import Project
 from site_builder.model.district import (
     Case,
@@ -83,6 +84,7 @@ def load_project(root: str | Path) -> tuple[Project, list[Diagnostic]]:
             continue
         if (record := load(path, Ledger)) is not None:
             project.ledgers.append(record)
+    load_evaluations(root, project, diagnostics)  # rounds/evaluations/: 八查 and bulletins
     return project, diagnostics
 
 
@@ -94,6 +96,10 @@ def _files(folder: Path, pattern: str, diagnostics: list[Diagnostic], root: Path
     """Files under ``folder`` in a stable order; symbolic links are refused."""
     if not folder.is_dir():
         return []
+    # A linked folder (ledgers/ itself, rounds/cases/) would bring in everything under it.
+    if (linked := _linked(root, folder)) is not None:
+        diagnostics.append(diag("Y012", _rel(root, linked), target=str(linked.readlink())))
+        return []
     found = []
     for path in sorted(folder.glob(pattern)):
         if path.is_symlink():
@@ -103,9 +109,23 @@ def _files(folder: Path, pattern: str, diagnostics: list[Diagnostic], root: Path
     return found
 
 
+def _linked(root: Path, path: Path) -> Path | None:
+    """The first symbolic link among ``path`` and its folders below ``root``, if any."""
+    inside = [p for p in (path, *path.parents) if p != root and p.is_relative_to(root)]
+    return next((p for p in reversed(inside) if p.is_symlink()), None)
+
+
 def _read(root: Path, path: Path) -> tuple[bytes | None, list[Diagnostic]]:
+    if (linked := _linked(root, path)) is not None:
+        # Fixed names (rounds/settings.yml …) are opened directly: refuse links here too.
+        return None, [diag("Y012", _rel(root, path), target=str(linked.readlink()))]
     try:
-        return path.read_bytes(), []
+        # Never more than the limit plus one byte: a huge file costs no memory.
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            return None, [diag("Y008", _rel(root, path), size=path.stat().st_size, limit=MAX_BYTES)]
+        return raw, []
     except OSError as exc:
         return None, [diag("Y009", _rel(root, path), detail=exc.strerror or str(exc))]
 

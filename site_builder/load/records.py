@@ -41,6 +41,8 @@ def _translate(error: Any, parsed: ParsedYaml, model: type[BaseModel]) -> Diagno
     label = field_label(name) if names else "整个文件"
     line, col = parsed.mark(loc)
     value = error.get("input")
+    # A mapping or list where a value belongs is named, never printed as Python data.
+    shown = _describe(value) if isinstance(value, dict | list) else value
     where = {"file": parsed.file, "line": line, "col": col}
 
     if kind == "missing":
@@ -76,7 +78,7 @@ def _translate(error: Any, parsed: ParsedYaml, model: type[BaseModel]) -> Diagno
             "S003", **where, field=name, label=label, expected="文字", actual=_describe(value)
         )
     if kind == "ledger_date":
-        return diag("S004", **where, field=name, label=label, value=value)
+        return diag("S004", **where, field=name, label=label, value=shown)
     if kind == "literal_error":
         allowed = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
         return diag(
@@ -84,18 +86,18 @@ def _translate(error: Any, parsed: ParsedYaml, model: type[BaseModel]) -> Diagno
             **where,
             field=name,
             label=label,
-            value=value,
+            value=shown,
             choices=choices_text(name, allowed, context=parent),
         )
     if kind == "bool_parsing":
-        return diag("S005", **where, field=name, label=label, value=value, choices="true、false")
+        return diag("S005", **where, field=name, label=label, value=shown, choices="true、false")
     if kind == "ledger_id":
-        return diag("S006", **where, value=value)
+        return diag("S006", **where, value=shown)
     if kind == "ledger_empty":
         return diag("S008", **where, field=name, label=label)
     if kind in ("int_parsing", "greater_than_equal", "less_than_equal", "int_type"):
         low, high = _bounds(model, loc)
-        return diag("S007", **where, field=name, label=label, low=low, high=high, value=value)
+        return diag("S007", **where, field=name, label=label, low=low, high=high, value=shown)
     return diag("S009", **where, field=name, label=label, detail=error.get("msg", kind))
 
 

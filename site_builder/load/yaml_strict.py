@@ -20,7 +20,11 @@ from site_builder.model.source import Source
 _Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 MAX_BYTES = 4 * 1024 * 1024
-MAX_NODES = 500_000
+# Nodes (scalars, lists, mappings, keys included) of one file. A real ledger has a few
+# thousand; the limit bounds the time and memory a crafted file can cost before it is
+# refused (see tests/test_adversarial_input.py for the figures).
+MAX_NODES = 200_000
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
 _BOM = b"\xef\xbb\xbf"
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -88,6 +92,9 @@ def parse_yaml(raw: bytes, file: str, line_offset: int = 0) -> ParsedYaml:
     if text is None:
         return result
     try:
+        if _too_many_nodes(text):
+            result.diagnostics.append(diag("Y013", file, line_offset + 1, 1, limit=MAX_NODES))
+            return result
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         result.diagnostics.extend(_syntax_diagnostics(exc, text, file, line_offset))
@@ -110,6 +117,25 @@ def parse_yaml(raw: bytes, file: str, line_offset: int = 0) -> ParsedYaml:
     else:
         result.diagnostics.extend(builder.diagnostics)
     return result
+
+
+def _too_many_nodes(text: str) -> bool:
+    """Count nodes from the parser's event stream before composing anything.
+
+    Composing builds every node at once (hundreds of bytes each), so a file of a
+    million one-character scalars would cost seconds and hundreds of megabytes before
+    the builder could count them. Events are discarded as they come: the count stops
+    at the limit. A node takes at least one character, so short texts skip the pass.
+    """
+    if len(text) <= MAX_NODES // 2:
+        return False
+    count = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _NODE_EVENTS):
+            count += 1
+            if count > MAX_NODES:
+                return True
+    return False
 
 
 def _syntax_diagnostics(
@@ -135,6 +161,7 @@ _PROBLEMS = {
     "did not find expected node content": "缺少内容，请检查“-”或“:”之后是否写了值",
     "found undefined alias": "使用了未定义的别名“*”",
     "but found another document": "一个文件只能有一个文档，请删除多余的“---”",
+    "exceeded maximum nesting depth": "嵌套层次过深",
 }
 
 
@@ -167,7 +194,7 @@ class _Builder:
             raise _Refused(diag("Y007", self.file, line, col))
         self.seen.add(id(node))
         if self.count > MAX_NODES:
-            raise _Refused(diag("Y008", self.file, size=f"{self.count}+ 个节点，", limit=MAX_NODES))
+            raise _Refused(diag("Y013", self.file, line, col, limit=MAX_NODES))
         if node.tag not in _PLAIN_TAGS:
             raise _Refused(diag("Y010", self.file, line, col, tag=node.tag))
         self.marks.setdefault(path, (line, col))
@@ -187,6 +214,7 @@ class _Builder:
                     diag("Y001", self.file, key_line, key_col, detail="字段名必须是文字")
                 )
             key = key_node.value
+            self.count += 1  # keys are nodes too: count them against the limit
             if key in first_line:
                 self.diagnostics.append(
                     diag("Y002", self.file, key_line, key_col, key=key, first=first_line[key])

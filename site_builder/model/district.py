@@ -157,6 +157,9 @@ class Settings(Record):
     thresholds: Thresholds = Thresholds()
     vague_phrases: Annotated[list[Text], ListOf] = DEFAULT_VAGUE_PHRASES
     min_measure_chars: Annotated[int, Field(ge=0, le=200)] = 8
+    # Field paths left out of a public build (`--audience public`), on top of the
+    # built-in ones (site_builder.audience): e.g. problems.measures.owner.
+    sensitive_fields: Annotated[list[Text], ListOf] = []
 
 
 ReviewerRole = Literal["discipline", "organisation", "inspection_office"]
@@ -170,6 +173,7 @@ class Reviewer(Record):
     role: ReviewerRole
     units: Annotated[list[Text], ListOf] = []  # unit ids, or "*" for every unit
     ssh_key: OptText = None  # "ssh-ed25519 AAAA..." public key
+    github: OptText = None  # login on the code-hosting platform, for CODEOWNERS
 
     def may_approve(self, unit: str) -> bool:
         return "*" in self.units or unit in self.units

@@ -14,6 +14,7 @@ from site_builder.model.district import (
     Signers,
     Unit,
 )
+from site_builder.model.evaluation import Bulletin, Evaluation, Rubric
 from site_builder.model.ledger import Ledger, Problem
 
 
@@ -28,6 +29,11 @@ class Project:
     self_checks: list[SelfCheck] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     signers: Signers = field(default_factory=Signers)
+    # rounds/evaluations/: the default rubric, per-round rubrics, 八查 records, bulletins
+    rubric: Rubric | None = None
+    round_rubrics: dict[str, Rubric] = field(default_factory=dict)
+    evaluations: list[Evaluation] = field(default_factory=list)
+    bulletins: list[Bulletin] = field(default_factory=list)
 
     @cached_property
     def unit_by_id(self) -> dict[str, Unit]:

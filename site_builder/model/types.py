@@ -12,7 +12,11 @@ from pydantic_core import PydanticCustomError
 
 from site_builder.model.source import Source
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+# Ids name output files (units/<round>/<unit>.md, cases/<id>.md), so besides the
+# safe characters they must not be a device name Windows reserves in any folder.
+ID_PATTERN = re.compile(
+    r"^(?!(?:con|prn|aux|nul|com[0-9]|lpt[0-9])$)[A-Za-z0-9][A-Za-z0-9_-]{0,31}$", re.IGNORECASE
+)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

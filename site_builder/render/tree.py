@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from site_builder.render import downloads, views
+from site_builder.render import downloads, evaluation, views
 from site_builder.render.env import render
 
 ASSETS = ("rectify.css", "rectify.js")
@@ -20,12 +20,18 @@ class DocsTree:
     docs_dir: Path
     pages: list[str] = field(default_factory=list)
     nav: list[dict] = field(default_factory=list)
+    written: set[str] = field(default_factory=set, repr=False)
 
     def write(self, rel: str, content: str | bytes) -> None:
         target = (self.docs_dir / rel).resolve()
         # Ids are validated, but a page path must never leave the docs folder.
         if not target.is_relative_to(self.docs_dir.resolve()):
             raise ValueError(f"refusing to write outside the docs folder: {rel}")
+        # Nor replace a file already written (`index` as a case id, `A` and `a` on a
+        # case-insensitive disk): the validator reports it (R012); the first one stays.
+        if rel.casefold() in self.written:
+            return
+        self.written.add(rel.casefold())
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             target.write_bytes(content)
@@ -86,6 +92,7 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
         {"典型案例": "cases/index.md"},
         {"下载": "downloads/index.md"},
     ]
+    tree.nav.append({"量化评估": evaluation.write_pages(tree, site)})
     if site.guides:
         tree.nav.append({"使用指南": [{g.title: f"guide/{g.name}"} for g in site.guides]})
     return tree

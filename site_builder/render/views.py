@@ -134,6 +134,7 @@ class SiteData:
     closures_chart: str = ""
     category_chart: str = ""
     patterns: dict[str, str] = field(default_factory=lambda: dict(PATTERNS))
+    build: dict = field(default_factory=dict)  # provenance.BuildStamp.as_dict(), if any
 
     def unit_link(self, key: str) -> tuple[str, str]:
         """(unit name, site path) for a ledger key like r1/wcjd."""
@@ -261,10 +262,12 @@ def _case_views(project: Project) -> list[CaseView]:
 
 
 def _guides(guides_dir: Path | None) -> list[Guide]:
-    if guides_dir is None or not guides_dir.is_dir():
+    if guides_dir is None or not guides_dir.is_dir() or guides_dir.is_symlink():
         return []
     guides = []
     for path in sorted(guides_dir.glob("*.md")):
+        if path.is_symlink() or not path.is_file():
+            continue  # a link would publish whatever it points at on the build machine
         content = path.read_text(encoding="utf-8")
         first = next((line for line in content.splitlines() if line.startswith("# ")), path.stem)
         guides.append(Guide(path.name, first.lstrip("# ").strip(), content))

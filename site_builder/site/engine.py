@@ -9,6 +9,9 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
+from site_builder.site.escape import escape_nav, escape_text
+from site_builder.site.swap import swap_in
+
 # Material prints a banner about MkDocs 2.0 on every build; it says nothing to our users.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -38,10 +41,13 @@ def write_config(root: Path, out: Path, nav: list[dict], site_name: str) -> Path
     userdict.write_bytes((resources.files("site_builder.site") / "userdict.txt").read_bytes())
     config = {
         "INHERIT": str(_base_config(root)),
-        "site_name": site_name,
+        # Staff-typed text the theme prints unescaped (site/escape.py).
+        "site_name": escape_text(site_name),
         "docs_dir": "docs",
         "site_dir": "site.new",
-        "nav": nav,
+        "nav": escape_nav(nav),
+        # Our template overrides (site/overrides/main.html): an escaped <title>.
+        "theme": {"custom_dir": str(resources.files("site_builder.site") / "overrides")},
         "plugins": [
             {"search": {"separator": SEARCH_SEPARATOR, "jieba_dict_user": str(userdict.resolve())}}
         ],
@@ -63,7 +69,7 @@ def build_site_engine(
     from mkdocs.exceptions import MkDocsException
 
     config_file = write_config(root, out, nav, site_name)
-    staging, final, old = out / "site.new", out / "site", out / "site.old"
+    staging, final = out / "site.new", out / "site"
     shutil.rmtree(staging, ignore_errors=True)
     level = logging.INFO if verbose else logging.WARNING
     for name in ("mkdocs", "jieba"):
@@ -76,10 +82,6 @@ def build_site_engine(
         build(config)
     except MkDocsException as exc:
         raise SiteError(f"站点引擎构建失败：{exc}") from exc
-    # Swap: the previous site stays whole until the new one is complete.
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        final.rename(old)
-    staging.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
-    return final
+    # Swap: the previous site stays whole until the new one is complete, and is
+    # replaced in one step (site/swap.py).
+    return swap_in(staging, final)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from site_builder.diagnostics import Diagnostic, sort_key
 from site_builder.model import Project
-from site_builder.validate import ledger_rules, references
+from site_builder.validate import evaluation, ledger_rules, outputs, references, sensitive
 
 Check = Callable[[Project], Iterable[Diagnostic]]
 
@@ -23,6 +23,8 @@ CHECKS: list[Check] = [
     references.self_check_references,
     references.case_references,
     references.signer_references,
+    outputs.output_names,
+    sensitive.sensitive_fields,
     ledger_rules.round_dates,
     ledger_rules.receipts,
     ledger_rules.ledger_dates,
@@ -30,6 +32,9 @@ CHECKS: list[Check] = [
     ledger_rules.plan_rules,
     ledger_rules.accountability_rules,
     ledger_rules.report_rules,
+    evaluation.rubrics,
+    evaluation.evaluations,
+    evaluation.bulletins,
 ]
 
 

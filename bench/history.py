@@ -1,0 +1,169 @@
+"""Issue 3's benchmark: the history step against its floor, cold and after one new commit.
+
+    .venv/bin/python bench/history.py [--units 124] [--commits-per-unit 40] [--repeat 5]
+
+Generates a repository with ``rectify synth`` (124 units of about 40 commits each by
+default), then repeats: the floor (``git log`` of the main line with raw changes, the
+same blobs through ``git cat-file --batch``, a bare libyaml compose of each), the
+history step cold (``.git/rectify`` deleted), warm, and after one new merge made on
+top with git itself. Prints medians and writes ``bench/results/history-<units>.json``.
+Targets from issue 3: cold at most 2x the floor; under 1 s after one new commit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402
+    drop_history_cache,
+    history_floor,
+    machine,
+    median,
+    one_new_merge,
+    synth,
+    timed,
+    undo_merge,
+    write_json,
+)
+
+from site_builder.history import read_history  # noqa: E402
+from site_builder.history.git import Repository  # noqa: E402
+from site_builder.history.signoff import allowed_signers, approves  # noqa: E402
+from site_builder.load import load_project  # noqa: E402
+
+
+def signature_checks(root: Path, signers) -> tuple[float, int]:
+    """Seconds git takes to verify every approving commit: part of a cold read, where it
+    runs in git's processes while Python parses the blobs."""
+    with Repository(root) as repo, tempfile.TemporaryDirectory() as tmp:
+        allowed = allowed_signers(signers, Path(tmp))
+        wanted = [c.sha for c in repo.main_line("HEAD", ["ledgers"]) if approves(c)]
+        if allowed is None:
+            return 0.0, 0
+        seconds, found = timed(repo.signatures, wanted, allowed)
+        signed = sum(1 for status, _ in found.values() if status not in ("N", ""))  # type: ignore[union-attr]
+        return seconds, signed
+
+
+def profile_cold(root: Path, signers, top: int = 25) -> str:
+    drop_history_cache(root)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    read_history(root, signers)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+def run(root: Path, repeat: int) -> dict:
+    project, _ = load_project(root)
+    signers = project.signers
+    runs: dict[str, list[float]] = {k: [] for k in (
+        "git_log", "cat_file", "yaml_compose", "floor", "cold", "warm", "after_one_commit",
+        "signatures")}  # fmt: skip
+    counts: dict = {}
+    for number in range(1, repeat + 1):
+        floor = history_floor(root)
+        for key in ("git_log", "cat_file", "yaml_compose"):
+            runs[key].append(floor[key])
+        runs["floor"].append(floor["total"])
+        drop_history_cache(root)
+        seconds, (history, _) = timed(read_history, root, signers)  # type: ignore[misc]
+        runs["cold"].append(seconds)
+        counts = {"main_line_commits": history.commits, "blobs_parsed": history.blobs_parsed,
+                  "events": len(history.events), "floor_blobs": floor["blobs"],
+                  "floor_blob_bytes": floor["blob_bytes"]}  # fmt: skip
+        runs["warm"].append(timed(read_history, root, signers)[0])
+        old = one_new_merge(root, number)
+        seconds, (after, _) = timed(read_history, root, signers)  # type: ignore[misc]
+        runs["after_one_commit"].append(seconds)
+        counts["after_blobs_parsed"] = after.blobs_parsed
+        undo_merge(root, old)
+        seconds, signed = signature_checks(root, signers)
+        runs["signatures"].append(seconds)
+        counts["signed_approvals"] = signed
+        print(f"  run {number}: floor {floor['total']:.2f} s, cold {runs['cold'][-1]:.2f} s, "
+              f"after one commit {runs['after_one_commit'][-1]:.2f} s", file=sys.stderr)  # fmt: skip
+    medians = {key: median(values) for key, values in runs.items()}
+    medians["cold_over_floor"] = medians["cold"] / medians["floor"]
+    cold_ratios = [c / f for c, f in zip(runs["cold"], runs["floor"], strict=True)]
+    return {"runs": runs, "medians": medians, "cold_over_floor_per_run": cold_ratios,
+            "counts": counts}  # fmt: skip
+
+
+def table(result: dict) -> str:
+    m, c = result["medians"], result["counts"]
+    rows = [
+        ("floor: git log --first-parent --raw", m["git_log"]),
+        ("floor: git cat-file --batch (same blobs)", m["cat_file"]),
+        ("floor: yaml.compose, CBaseLoader", m["yaml_compose"]),
+        ("**floor, total**", m["floor"]),
+        ("history, cold (no .git/rectify)", m["cold"]),
+        ("  git verifying the signatures (runs alongside parsing)", m["signatures"]),
+        ("history, warm (nothing new)", m["warm"]),
+        ("history, after one new merge", m["after_one_commit"]),
+    ]
+    lines = ["| measure | median seconds |", "| --- | ---: |"]
+    lines += [f"| {name} | {value:.2f} |" for name, value in rows]
+    lines.append(f"| **cold / floor** | **{m['cold_over_floor']:.2f}x** |")
+    lines.append("")
+    lines.append(
+        f"{c['main_line_commits']} main-line commits touching ledgers, {c['blobs_parsed']} "
+        f"blobs parsed cold ({c['floor_blobs']} in the floor, "
+        f"{c['floor_blob_bytes'] / 1e6:.1f} MB), {c['events']} events, "
+        f"{c['signed_approvals']} signed approvals; after one new merge "
+        f"{c['after_blobs_parsed']} blob(s) parsed."
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--units", type=int, default=124)
+    parser.add_argument("--commits-per-unit", type=int, default=40)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repo", help="use (or create) the repository here instead of a temp dir")
+    parser.add_argument("--profile", action="store_true", help="also profile one cold read")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="rectify-bench-") as tmp:
+        root = Path(args.repo) if args.repo else Path(tmp) / "repo"
+        if args.repo and (root / ".git").is_dir():
+            generated = {"reused": str(root)}
+        else:
+            print(f"generating {args.units} units x ~{args.commits_per_unit} commits …",
+                  file=sys.stderr)  # fmt: skip
+            generated = synth(root, args.units, args.commits_per_unit, args.seed)
+            print(f"  {generated}", file=sys.stderr)
+        result = run(root, args.repeat)
+        result["repository"] = generated
+        result["machine"] = machine()
+        result["targets"] = {
+            "cold_at_most_2x_floor": result["medians"]["cold_over_floor"] <= 2.0,
+            "after_one_commit_under_1s": result["medians"]["after_one_commit"] < 1.0,
+        }
+        if args.profile:
+            result["profile"] = profile_cold(root, load_project(root)[0].signers)
+    print(table(result))
+    print(f"\ntargets: {result['targets']}")
+    path = write_json(f"history-{args.units}.json", result)
+    print(f"written: {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+    if args.profile:
+        print(result["profile"][:6000])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,414 @@
+"""The scale benchmark: every stage's time and peak memory at 250 to 2,000 units.
+
+    .venv/bin/python bench/run.py [--sizes 250,500,1000,2000] [--commits-per-unit 40]
+
+For each size: generate a repository (``rectify synth``), measure the floors (a bare
+YAML parse of the working tree's files; ``git log`` of the main line plus the same
+blobs through ``cat-file --batch`` plus their bare parse), then run each stage in its
+own child process and read that child's peak resident memory from ``os.wait4``
+(``ru_maxrss``; it covers the child and the processes it waited for, such as git).
+Everything heavy runs in children: a child inherits its parent's peak in ru_maxrss
+(the parent's memory is the child's until ``exec``), so the parent stays small.
+
+- load and validate (``pipeline.check_project``)
+- history cold (``.git/rectify`` deleted) and after one new merge
+- the whole build (``pipeline.build``): load, validate, history (warm), analysis,
+  page generation and the site engine, with the search plugin's own time measured
+  inside the engine; the peak memory of this child is read after every stage too
+  (a high-water mark: the peak so far, as the stages run in order)
+
+then the built site: pages, bytes, and the bytes a browser downloads for its first
+search. Prints tables and the growth exponent of each figure (the slope of log
+figure against log units: 1 is linear, 2 quadratic); writes
+``bench/results/run-<sizes>.json``. A script, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402
+    ROOT,
+    drop_history_cache,
+    history_floor,
+    load_floor,
+    machine,
+    one_new_merge,
+    synth,
+    write_json,
+)
+
+SETTINGS: dict = {}  # the child's extra arguments (--units, --seed, --commits-per-unit)
+
+DEFAULT_SIZES = [250, 500, 1000, 2000]
+
+
+# --- children: one stage each, figures as JSON on the last line of stdout ----------------
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_baseline(root: Path, out: Path) -> dict:
+    import site_builder.pipeline  # noqa: F401  (what every stage imports)
+
+    return {}
+
+
+def child_synth(root: Path, out: Path) -> dict:
+    return synth(root, SETTINGS["units"], SETTINGS["commits_per_unit"], SETTINGS["seed"])
+
+
+def child_floors(root: Path, out: Path) -> dict:
+    return {"load": load_floor(root), "history": history_floor(root)}
+
+
+def child_site(root: Path, out: Path) -> dict:
+    return site_figures(out / "site")
+
+
+def child_load_validate(root: Path, out: Path) -> dict:
+    from site_builder.pipeline import Timings, check_project
+
+    timings = Timings()
+    project, diagnostics = check_project(root, timings)
+    stages = dict(timings.stages)
+    names = list(stages)
+    return {
+        "load": stages[names[0]],
+        "validate": stages[names[1]],
+        "ledgers": len(project.ledgers),
+        "errors": sum(1 for d in diagnostics if d.severity == "error"),
+        "warnings": sum(1 for d in diagnostics if d.severity == "warning"),
+    }
+
+
+def _signers(root: Path):
+    from site_builder.load.project import load_yaml_file
+    from site_builder.model.district import Signers
+
+    record, _ = load_yaml_file(root, root / "rounds" / "signers.yml", Signers)
+    return record or Signers()
+
+
+def child_history(root: Path, out: Path) -> dict:
+    from site_builder.history import read_history
+
+    signers = _signers(root)
+    start = time.perf_counter()
+    history, _ = read_history(root, signers)
+    return {
+        "seconds": time.perf_counter() - start,
+        "commits": history.commits,
+        "blobs_parsed": history.blobs_parsed,
+        "events": len(history.events),
+    }
+
+
+def child_build(root: Path, out: Path) -> dict:
+    """``pipeline.build`` with two meters: the peak memory after each stage, and the time
+    spent in Material's search plugin (its per-page indexing and writing the index)."""
+    from material.plugins.search.plugin import SearchPlugin
+
+    from site_builder import pipeline
+
+    search = {"seconds": 0.0}
+
+    def metered(method):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                search["seconds"] += time.perf_counter() - start
+
+        return wrapper
+
+    for name in ("on_page_context", "on_post_build"):
+        setattr(SearchPlugin, name, metered(getattr(SearchPlugin, name)))
+
+    peaks: list[tuple[str, float]] = []
+    stage = pipeline.Timings.stage
+
+    def stage_with_peak(self, name):
+        class _Stage:
+            def __enter__(inner):
+                inner.cm = stage(self, name)
+                return inner.cm.__enter__()
+
+            def __exit__(inner, *exc):
+                result = inner.cm.__exit__(*exc)
+                peaks.append((name, _peak_mb()))
+                return result
+
+        return _Stage()
+
+    pipeline.Timings.stage = stage_with_peak  # type: ignore[method-assign]
+    result = pipeline.build(root, out, keep_going=True)
+    return {
+        "stages": result.timings.stages,
+        "peak_after_stage_mb": peaks,
+        "search_plugin": search["seconds"],
+        "pages": result.pages,
+        "built": result.site_dir is not None,
+        "errors": sum(1 for d in result.diagnostics if d.severity == "error"),
+    }
+
+
+CHILDREN = {
+    "synth": child_synth,
+    "floors": child_floors,
+    "site": child_site,
+    "baseline": child_baseline,
+    "load_validate": child_load_validate,
+    "history": child_history,
+    "build": child_build,
+}
+
+
+def run_child(stage: str, root: Path, out: Path, *extra: str) -> dict:
+    """Run ``stage`` in a fresh interpreter; its figures plus wall time and peak memory."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--child", stage, "--root", str(root), "--out", str(out),
+         *extra],
+        stdout=subprocess.PIPE,
+        cwd=ROOT,
+    )  # fmt: skip
+    assert process.stdout is not None
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"stage {stage} failed ({process.returncode})")
+    figures = json.loads(output.decode().strip().splitlines()[-1])
+    figures["wall"] = time.perf_counter() - start
+    figures["peak_mb"] = usage.ru_maxrss / 1024  # Linux reports KiB
+    return figures
+
+
+# --- the built site -----------------------------------------------------------------------
+
+
+def site_figures(site: Path) -> dict:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    pages = [p for p in files if p.suffix == ".html"]
+    index = site / "search" / "search_index.json"
+    first_search: list[Path] = []
+    if index.exists():
+        langs = json.loads(index.read_text(encoding="utf-8"))["config"]["lang"]
+        scripts = site / "assets" / "javascripts"
+        first_search = [index, *sorted((scripts / "workers").glob("search.*.min.js"))]
+        lunr = scripts / "lunr" / "min"
+        wanted = ["lunr.stemmer.support.min.js"]
+        wanted += [f"lunr.{lang}.min.js" for lang in langs if lang != "en"]
+        wanted += ["lunr.multi.min.js"] if len(langs) > 1 else []
+        first_search += [lunr / name for name in wanted if (lunr / name).exists()]
+
+    def gz(path: Path) -> int:
+        size, packer = 0, zlib.compressobj(6, zlib.DEFLATED, 31)  # gzip framing
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                size += len(packer.compress(chunk))
+        return size + len(packer.flush())
+
+    return {
+        "files": len(files),
+        "html_pages": len(pages),
+        "bytes": sum(p.stat().st_size for p in files),
+        "html_bytes": sum(p.stat().st_size for p in pages),
+        "search_index_bytes": index.stat().st_size if index.exists() else 0,
+        "first_search_files": [str(p.relative_to(site)) for p in first_search],
+        "first_search_bytes": sum(p.stat().st_size for p in first_search),
+        "first_search_gzip_bytes": sum(gz(p) for p in first_search),
+    }
+
+
+# --- one size, all sizes --------------------------------------------------------------------
+
+
+def measure(units: int, work: Path, commits_per_unit: int, seed: int) -> dict:
+    root, out = work / f"repo-{units}", work / f"build-{units}"
+    shutil.rmtree(out, ignore_errors=True)
+    say(f"[{units}] generating …")
+    made = run_child("synth", root, out, "--units", str(units), "--seed", str(seed),
+                     "--commits-per-unit", str(commits_per_unit))  # fmt: skip
+    figures: dict = {"units": units, "repository": made}
+    say(f"[{units}] {figures['repository']}")
+    floors = run_child("floors", root, out)
+    figures["floor_load"], figures["floor_history"] = floors["load"], floors["history"]
+    figures["floor_peak_mb"] = floors["peak_mb"]
+    figures["baseline"] = run_child("baseline", root, out)
+    say(f"[{units}] load and validate …")
+    figures["load_validate"] = run_child("load_validate", root, out)
+    say(f"[{units}] history cold …")
+    drop_history_cache(root)
+    figures["history_cold"] = run_child("history", root, out)
+    one_new_merge(root)
+    figures["history_after_one_commit"] = run_child("history", root, out)
+    say(f"[{units}] build (site engine) …")
+    figures["build"] = run_child("build", root, out)
+    figures["site"] = run_child("site", root, out)
+    say(f"[{units}] done: {summary_line(figures)}")
+    return figures
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+# The pipeline's stage names (its Timings), in English for the tables.
+STAGES = {"加载": "load", "校验": "validate", "读取历史": "history", "分析": "analysis",
+          "生成页面": "pages", "站点引擎": "site engine"}  # fmt: skip
+
+
+def stage_seconds(figures: dict) -> dict[str, float]:
+    """The figures whose growth matters, by name."""
+    build = figures["build"]
+    stages = {STAGES.get(name, name): seconds for name, seconds in build["stages"]}
+    nan = float("nan")
+    lv = figures["load_validate"]
+    found = {
+        "load": lv["load"],
+        "validate": lv["validate"],
+        "history cold": figures["history_cold"]["seconds"],
+        "history after one commit": figures["history_after_one_commit"]["seconds"],
+        "history warm (in build)": stages.get("history", nan),
+        "analysis": stages.get("analysis", nan),
+        "page generation": stages.get("pages", nan),
+        "site engine": stages.get("site engine", nan),
+        "  of which search plugin": build["search_plugin"],
+        "floor: YAML parse of the tree": figures["floor_load"]["total"],
+        "floor: git log + blobs + parse": figures["floor_history"]["total"],
+    }
+    rest = sum(stages.get(n, 0.0) for n in ("analysis", "pages", "site engine"))
+    found["whole build, cold history"] = lv["load"] + lv["validate"] + found["history cold"] + rest
+    found["whole build after one new merge"] = (
+        lv["load"] + lv["validate"] + found["history after one commit"] + rest
+    )
+    return found
+
+
+def summary_line(figures: dict) -> str:
+    s = stage_seconds(figures)
+    return (
+        f"build {s['whole build, cold history']:.0f} s (history cold {s['history cold']:.0f} s, "
+        f"engine {s['site engine']:.0f} s), peak {figures['build']['peak_mb']:.0f} MB, "
+        f"first search {figures['site']['first_search_bytes'] / 1e6:.1f} MB"
+    )
+
+
+def exponent(sizes: list[int], values: list[float]) -> float | None:
+    """Least-squares slope of log(value) on log(size)."""
+    points = [(math.log(s), math.log(v)) for s, v in zip(sizes, values, strict=True) if v > 0]
+    if len(points) < 2:
+        return None
+    mx = sum(x for x, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    return sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else None
+
+
+def tables(results: list[dict]) -> str:
+    sizes = [r["units"] for r in results]
+    head = "| figure | " + " | ".join(f"{s:,} units" for s in sizes) + " | exponent |"
+    rule = "| --- |" + " ---: |" * (len(sizes) + 1)
+
+    def row(name: str, values: list[float], fmt: str) -> str:
+        slope = exponent(sizes, values)
+        cells = " | ".join(format(v, fmt) for v in values)
+        return f"| {name} | {cells} | {'' if slope is None else f'{slope:.2f}'} |"
+
+    lines = ["Seconds (wall clock):", "", head, rule]
+    per = [stage_seconds(r) for r in results]
+    for name in per[0]:
+        lines.append(row(name, [p[name] for p in per], ".2f"))
+    lines += ["", "Peak resident memory, MB (each child process; build: high-water mark after each stage):", "", head, rule]  # fmt: skip
+    lines.append(row("interpreter and imports", [r["baseline"]["peak_mb"] for r in results], ".0f"))
+    lines.append(row("synth (generating)", [r["repository"]["peak_mb"] for r in results], ".0f"))
+    lines.append(row("floors", [r["floor_peak_mb"] for r in results], ".0f"))
+    lines.append(row("load and validate", [r["load_validate"]["peak_mb"] for r in results], ".0f"))
+    lines.append(row("history cold", [r["history_cold"]["peak_mb"] for r in results], ".0f"))
+    lines.append(
+        row("history after one commit",
+            [r["history_after_one_commit"]["peak_mb"] for r in results], ".0f")
+    )  # fmt: skip
+    stage_names = [name for name, _ in results[0]["build"]["peak_after_stage_mb"]]
+    for i, name in enumerate(stage_names):
+        values = [r["build"]["peak_after_stage_mb"][i][1] for r in results]
+        lines.append(row(f"build, after {STAGES.get(name, name)}", values, ".0f"))
+    lines.append(
+        row("build, whole child (with git)", [r["build"]["peak_mb"] for r in results], ".0f")
+    )
+    lines += ["", "Sizes:", "", head, rule]
+    rep = [r["repository"] for r in results]
+    for key in ("ledgers", "problems", "commits", "rounds"):
+        lines.append(row(key, [x[key] for x in rep], ",.0f"))
+    lines.append(
+        row("main-line commits read", [r["history_cold"]["commits"] for r in results], ",.0f")
+    )
+    lines.append(row("events", [r["history_cold"]["events"] for r in results], ",.0f"))
+    lines.append(row("synth seconds", [x["seconds"] for x in rep], ".1f"))
+    site = [r["site"] for r in results]
+    lines.append(row("pages generated", [r["build"]["pages"] for r in results], ",.0f"))
+    lines.append(row("HTML pages in the site", [x["html_pages"] for x in site], ",.0f"))
+    lines.append(row("site MB", [x["bytes"] / 1e6 for x in site], ".1f"))
+    lines.append(row("search index MB", [x["search_index_bytes"] / 1e6 for x in site], ".1f"))
+    lines.append(row("first search MB", [x["first_search_bytes"] / 1e6 for x in site], ".2f"))
+    lines.append(
+        row("first search MB, gzip", [x["first_search_gzip_bytes"] / 1e6 for x in site], ".2f")
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
+    parser.add_argument("--commits-per-unit", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--work", help="keep repositories and sites here (default: a temp dir)")
+    parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
+    parser.add_argument("--root", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--units", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        SETTINGS.update(units=args.units, seed=args.seed, commits_per_unit=args.commits_per_unit)
+        figures = CHILDREN[args.child](Path(args.root), Path(args.out))
+        print(json.dumps(figures, ensure_ascii=False))
+        return 0
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="rectify-bench-") as tmp:
+        work = Path(args.work) if args.work else Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        for units in sizes:
+            results.append(measure(units, work, args.commits_per_unit, args.seed))
+            partial = {"machine": machine(), "sizes": sizes, "results": results}
+            write_json(f"run-{'-'.join(map(str, sizes))}.json", partial)
+    print(tables(results))
+    path = write_json(
+        f"run-{'-'.join(map(str, sizes))}.json",
+        {"machine": machine(), "sizes": sizes, "results": results, "tables": tables(results)},
+    )
+    print(f"\nwritten: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

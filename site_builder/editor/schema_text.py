@@ -1,0 +1,106 @@
+"""The Chinese words of the JSON Schemas: titles of records, labels labels.py lacks, help.
+
+Keys are ``Model.field``. Field labels come from ``site_builder.model.labels``;
+``LABELS`` adds the keys it does not know and overrides a label that reads wrong in one
+place. The full rules stay in docs/guide/data-model.md; ``HELP`` says what staff need
+while typing.
+"""
+
+from __future__ import annotations
+
+MODEL_TITLES = {
+    "Ledger": "整改台账",
+    "Plan": "整改方案",
+    "PlanReview": "方案审核",
+    "Problem": "问题",
+    "Measure": "整改措施",
+    "Evidence": "佐证材料",
+    "Mechanism": "长效机制",
+    "Accountability": "问责",
+    "Report": "整改报告",
+    "ReportReviewer": "审核签字",
+    "Round": "巡察轮次",
+    "Team": "巡察组",
+    "InspectedUnit": "被巡察单位",
+    "Receipt": "反馈签收单",
+    "Signature": "签字",
+    "Registry": "单位名录",
+    "Unit": "单位",
+    "Catalogue": "共性问题目录",
+    "CommonProblem": "共性问题",
+    "SelfChecks": "未巡先改自查",
+    "SelfCheck": "自查记录",
+    "Settings": "设置",
+    "Category": "问题类别",
+    "Thresholds": "预警阈值",
+    "Signers": "签字人名单",
+    "SignaturePolicy": "签名要求",
+    "PlatformKey": "平台签名密钥",
+    "Reviewer": "审批人",
+}
+
+# Labels for keys labels.py does not name, or names differently in this place.
+LABELS = {
+    "Signers.reviewers": "审批人",
+    "Signers.policy": "签名要求",
+    "Reviewer.name": "姓名",
+    "Reviewer.email": "邮箱",
+    "Reviewer.role": "审批人类别",
+    "Reviewer.units": "可审批的单位",
+    "Reviewer.ssh_key": "SSH 公钥",
+    "Reviewer.github": "平台用户名",
+    "PlatformKey.name": "名称",
+    "PlatformKey.ssh_key": "SSH 公钥",
+    "SignaturePolicy.require_signature": "必须签名",
+    "SignaturePolicy.platform_keys": "平台签名密钥",
+    "Team.name": "巡察组名称",
+    "Team.leader": "组长",
+    "Team.units": "被巡察单位",
+    "Signature.name": "姓名",
+    "ReportReviewer.name": "审核人",
+    "Problem.title": "问题标题",
+    "Mechanism.title": "制度名称",
+    "Evidence.title": "材料名称",
+    "CommonProblem.title": "问题标题",
+    "CommonProblem.description": "问题表现",
+}
+
+# What staff need to know beyond the label; the full rules are in docs/guide/data-model.md.
+HELP = {
+    "Ledger.round": "本台账所属轮次的编号，须与 rounds/ 下某个轮次文件的 id 一致，如 r5。",
+    "Ledger.unit": "被巡察单位的编号，须在 rounds/units.yml 中登记，且在该轮次的巡察名单中。",
+    "Ledger.problems": "问题清单：每个问题一项，编号 P01、P02……依次往下编，已用过的编号不要改动或复用。",
+    "Plan.objective": "整改目标（必填，P005）：写明方向和完成时间。",
+    "Plan.submitted_on": "整改方案报送日期，不能早于反馈日期。",
+    "Problem.id": "问题编号，如 P01；在本台账内不能重复。",
+    "Problem.category": "问题类别，须是 rounds/settings.yml 中 categories 的某个 code，如 work_style。",
+    "Problem.common_code": "对应共性问题目录（rounds/common_problems.yml）中的编号，如 GX09；source 为 common 时必填。",
+    "Problem.status": "问题状态；销号（closed）须所有措施完成并填写 closed_on。",
+    "Problem.closed_on": "销号日期，status 为 closed 时必填。",
+    "Problem.withdrawn_reason": "撤销理由，status 为 withdrawn 时必填。",
+    "Problem.leadership_exempt_reason": "只追究直接责任、不追究领导责任时，写明理由（A001）。",
+    "Measure.id": "措施编号，如 M1；在本问题内不能重复。",
+    "Measure.text": "做什么、怎么做、达到什么标准；不能只写“进一步加强”之类的套话（P004）。",
+    "Measure.deadline": "完成时限（P002），不能早于反馈日期。",
+    "Measure.owner": "责任人，具体到人，如“王芳（党政办副主任）”（P003）。",
+    "Measure.leader": "责任领导，落实到班子成员（P006）。",
+    "Measure.status": "措施状态；完成（done）须填写 completed_on 和 evidence。",
+    "Measure.completed_on": "完成日期，status 为 done 时必填。",
+    "Measure.evidence": "佐证材料：每项一行，写材料名称；也可写成含 title 和 file 的映射。",
+    "Evidence.file": "材料文件在仓库中的路径（可选）。",
+    "Accountability.form": "运用监督执纪“四种形态”中的哪一种，填 1–4。",
+    "Report.reviewers": "整改报告须经区纪委监委、区委组织部审核签字（G002）。",
+    "Round.rectification_days": "集中整改期的天数，自反馈日期起算。",
+    "InspectedUnit.receipt": "反馈签收单：被巡察单位主要负责人、巡察组组长、巡察办主任三方签字（G001）。",
+    "Unit.id": "单位编号，建议用简称的拼音首字母，如 wcjd；一经使用不再改动。",
+    "Unit.inspected_in": "该单位在哪些轮次被巡察，须与各轮次文件 teams 中的名单一致（R009）。",
+    "CommonProblem.named_in": "通报该问题的巡察轮次。",
+    "SelfCheck.checked_on": "自查日期，须早于该单位被巡察的反馈日期（R011）。",
+    "Settings.as_of": "计算预警的基准日期；留空则按生成网站当天计算。",
+    "Settings.categories": "问题类别；写了即整份替换默认的八个类别。",
+    "Reviewer.units": '可审批的单位编号；写 "*" 表示全部单位。',
+    "Reviewer.email": "提交和审批所用的邮箱，据此认定审批人。",
+    "Reviewer.github": "代码托管平台（GitHub、Gitea、Forgejo）上的用户名，生成 CODEOWNERS 时使用；不填则用邮箱。",
+    "Reviewer.ssh_key": "签名用的 SSH 公钥，如 ssh-ed25519 AAAA……",
+    "SignaturePolicy.require_signature": "为 true 时，审批提交必须带有审批人本人 SSH 密钥的有效签名。",
+}

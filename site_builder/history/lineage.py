@@ -1,0 +1,59 @@
+"""Whether the history a site was built from is still the history of the repository.
+
+A build records the commit it came from. If a later build's HEAD no longer contains
+that commit, the main line was rewritten (a force push, a rebase, a reset): closures
+that the earlier site showed as signed off may have been changed without a trace.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from site_builder.history.git import GitError, Repository
+
+DATA_FOLDERS = ("ledgers", "rounds")
+
+
+@dataclass(frozen=True)
+class Lineage:
+    head: str | None  # None: not a git repository, or no commit yet
+    dirty: bool = False  # uncommitted changes to the data folders
+    previous: str | None = None  # the commit the last site was built from
+    previous_exists: bool = True  # whether the repository still has that commit
+    descends: bool = True  # whether HEAD contains it
+
+    @property
+    def rewritten(self) -> bool:
+        return self.head is not None and self.previous is not None and not self.descends
+
+
+def lineage(root, previous: str | None) -> Lineage:
+    """HEAD of the repository at ``root`` and whether it descends from ``previous``."""
+    try:
+        repo = Repository(root)
+    except GitError:
+        return Lineage(head=None)
+    with repo:
+        head = repo.head()
+        if head is None:
+            return Lineage(head=None)
+        try:
+            status = repo.run(
+                ["status", "--porcelain", "--untracked-files=all", "--", *DATA_FOLDERS]
+            )
+        except GitError:
+            status = ""
+        if previous is None:
+            return Lineage(head=head, dirty=bool(status.strip()))
+        # The recorded value comes from a file in the output folder: only a full commit
+        # id is looked up, and only after git has resolved it to an object.
+        sha = None
+        if re.fullmatch(r"[0-9a-f]{40}", previous):
+            try:
+                sha = repo.rev_parse(previous)
+            except GitError:
+                sha = None
+        exists = sha is not None
+        descends = exists and repo.is_ancestor(sha, head)
+        return Lineage(head, bool(status.strip()), previous, exists, descends)
