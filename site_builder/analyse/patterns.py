@@ -108,13 +108,7 @@ def _incomplete(project: Project, ledger: Ledger, feedback: date) -> Finding | N
 
 
 def _soft_accountability(ledger: Ledger) -> Finding | None:
-    soft = [
-        p.id
-        for p in ledger.problems
-        if p.accountability
-        and all(a.responsibility == "direct" for a in p.accountability)
-        and not p.leadership_exempt_reason
-    ]
+    soft = [p.id for p in ledger.problems if p.accountability_is_soft]
     if not soft:
         return None
     return Finding("soft_accountability", [f"{pid} 只追究直接责任，未追究领导责任" for pid in soft])

@@ -84,6 +84,15 @@ class Problem(Record):
     accountability: Annotated[list[Accountability], ListOf] = []
     leadership_exempt_reason: OptText = None
 
+    @property
+    def accountability_is_soft(self) -> bool:
+        """Only direct responsibility pursued, none for leadership, and no reason given (问责偏软)."""
+        return (
+            bool(self.accountability)
+            and all(a.responsibility == "direct" for a in self.accountability)
+            and not self.leadership_exempt_reason
+        )
+
 
 class PlanReview(Record):
     outcome: ReviewOutcome = "pending"

@@ -237,13 +237,7 @@ def _accountability(ledger: Ledger) -> Section:
     forms = forms_distribution(ledger)
     spread = "、".join(f"第{NUMERALS[f - 1]}种形态 {n} 人次" for f, n in forms.items() if n)
     section.blocks.append(Paragraph(f"共问责 {len(rows)} 人次：{spread}。"))
-    soft = [
-        p.id
-        for p in ledger.problems
-        if p.accountability
-        and all(a.responsibility == "direct" for a in p.accountability)
-        and not p.leadership_exempt_reason
-    ]
+    soft = [p.id for p in ledger.problems if p.accountability_is_soft]
     if soft:
         section.blocks.append(
             Paragraph(f"{'、'.join(soft)} 只追究了直接责任，未追究领导责任，请补充或说明理由。")

@@ -160,8 +160,7 @@ def plan_rules(project: Project) -> Iterator[Diagnostic]:
 def accountability_rules(project: Project) -> Iterator[Diagnostic]:
     for ledger in project.ledgers:
         for problem in ledger.problems:
-            kinds = {entry.responsibility for entry in problem.accountability}
-            if kinds == {"direct"} and not problem.leadership_exempt_reason:
+            if problem.accountability_is_soft:
                 yield diag("A001", **_at(problem.accountability[0]), problem=problem.id)
 
 
