@@ -204,6 +204,9 @@ def run_child(stage: str, root: Path, out: Path, *extra: str) -> dict:
 # --- the built site -----------------------------------------------------------------------
 
 
+SEGMENTERS = {"ja": ["tinyseg.js"], "hi": ["wordcut.js"], "th": ["wordcut.js"]}
+
+
 def site_figures(site: Path) -> dict:
     files = [p for p in site.rglob("*") if p.is_file()]
     pages = [p for p in files if p.suffix == ".html"]
@@ -213,10 +216,14 @@ def site_figures(site: Path) -> dict:
         langs = json.loads(index.read_text(encoding="utf-8"))["config"]["lang"]
         scripts = site / "assets" / "javascripts"
         first_search = [index, *sorted((scripts / "workers").glob("search.*.min.js"))]
-        lunr = scripts / "lunr" / "min"
-        wanted = ["lunr.stemmer.support.min.js"]
-        wanted += [f"lunr.{lang}.min.js" for lang in langs if lang != "en"]
-        wanted += ["lunr.multi.min.js"] if len(langs) > 1 else []
+        # What Material's search worker imports for the index's languages (its Ie()).
+        lunr = scripts / "lunr"
+        wanted: list[str] = []
+        for lang in langs:
+            wanted += SEGMENTERS.get(lang, [])
+            wanted += [f"min/lunr.{lang}.min.js"] if lang != "en" else []
+        wanted += ["min/lunr.multi.min.js"] if len(langs) > 1 else []
+        wanted = ["min/lunr.stemmer.support.min.js", *wanted] if wanted else []
         first_search += [lunr / name for name in wanted if (lunr / name).exists()]
 
     def gz(path: Path) -> int:

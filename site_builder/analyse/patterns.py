@@ -148,7 +148,7 @@ def _relapse(project: Project, ledger: Ledger, events: list[Event]) -> Finding |
     ]
     codes = {p.common_code: p.id for p in ledger.problems if p.common_code}
     rounds = project.round_by_id
-    for other in project.ledgers:
+    for other in project.ledgers_by_unit.get(ledger.unit, []):
         earlier = (
             other.round in rounds
             and ledger.round in rounds

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from site_builder.diagnostics import Diagnostic, diag
@@ -96,11 +97,20 @@ class History:
     def for_item(self, ref: str) -> list[Event]:
         return [e for e in self.events if e.item == ref or e.item.startswith(ref + "/")]
 
-    def by_ledger(self) -> dict[str, list[Event]]:
+    @cached_property
+    def _grouped(self) -> dict[str, list[Event]]:
         grouped: dict[str, list[Event]] = defaultdict(list)
         for event in self.events:
             grouped[event.ledger].append(event)
-        return grouped
+        return dict(grouped)
+
+    def by_ledger(self) -> dict[str, list[Event]]:
+        """Events grouped by ledger key, grouped once: pages ask per ledger.
+
+        ``events`` is final once read_history returns; a redacted copy made with
+        dataclasses.replace groups afresh.
+        """
+        return self._grouped
 
 
 def read_history(

@@ -52,6 +52,13 @@ class Project:
         return {ledger.key: ledger for ledger in self.ledgers}
 
     @cached_property
+    def ledgers_by_unit(self) -> dict[str, list[Ledger]]:
+        grouped: dict[str, list[Ledger]] = {}
+        for ledger in self.ledgers:
+            grouped.setdefault(ledger.unit, []).append(ledger)
+        return grouped
+
+    @cached_property
     def problem_by_ref(self) -> dict[str, tuple[Ledger, Problem]]:
         return {
             ledger.problem_ref(p): (ledger, p) for ledger in self.ledgers for p in ledger.problems
