@@ -14,6 +14,7 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -211,10 +212,10 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def served_site(site_with_payloads: Path) -> Iterator[str]:
-    """Base URL (with a trailing slash) of the site served over HTTP on 127.0.0.1."""
-    handler = functools.partial(_QuietHandler, directory=str(site_with_payloads))
+@contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """Serve ``site`` over HTTP on 127.0.0.1; yields the base URL with a trailing slash."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
@@ -225,6 +226,13 @@ def served_site(site_with_payloads: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def served_site(site_with_payloads: Path) -> Iterator[str]:
+    """Base URL (with a trailing slash) of the site served over HTTP on 127.0.0.1."""
+    with serving(site_with_payloads) as url:
+        yield url
 
 
 # --- One Chromium per session; a fresh context per test ------------------------------
@@ -257,12 +265,13 @@ class Tab:
         self.page.goto(self.base_url + path, wait_until="load")
 
 
-@pytest.fixture
-def tab(chromium: Any, served_site: str) -> Iterator[Tab]:
+@contextmanager
+def browsing(chromium: Any, base_url: str) -> Iterator[Tab]:
+    """A fresh browser context on ``base_url`` recording every request and dialog."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     context.set_default_timeout(15_000)
     page = context.new_page()
-    tab = Tab(page, served_site)
+    tab = Tab(page, base_url)
     # On the context, not the page: that also sees workers' and service workers' requests.
     context.on("request", lambda request: tab.requests.append(request.url))
 
@@ -275,6 +284,12 @@ def tab(chromium: Any, served_site: str) -> Iterator[Tab]:
         yield tab
     finally:
         context.close()
+
+
+@pytest.fixture
+def tab(chromium: Any, served_site: str) -> Iterator[Tab]:
+    with browsing(chromium, served_site) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="session")

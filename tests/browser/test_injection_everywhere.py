@@ -12,13 +12,10 @@ markup, and every field must read exactly as typed.
 
 from __future__ import annotations
 
-import functools
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import date
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -26,7 +23,7 @@ from urllib.parse import quote
 import pytest
 import security_figures
 
-from browser.conftest import LEDGER_WITH_PAYLOADS, Tab
+from browser.conftest import LEDGER_WITH_PAYLOADS, Tab, browsing, serving
 from browser.test_site_in_chromium import FIND_INJECTED_MARKUP, hover
 from site_builder.pipeline import build
 
@@ -229,42 +226,16 @@ def site_everywhere(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return result.site_dir
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="module")
 def everywhere_url(site_everywhere: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site_everywhere)))  # fmt: skip
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(site_everywhere) as url:
+        yield url
 
 
 @pytest.fixture
 def etab(chromium: Any, everywhere_url: str) -> Iterator[Tab]:
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    tab = Tab(page, everywhere_url)
-    context.on("request", lambda request: tab.requests.append(request.url))
-
-    def dialog(d: Any) -> None:
-        tab.dialogs.append(f"{d.type}: {d.message}")
-        d.dismiss()
-
-    page.on("dialog", dialog)
-    try:
-        yield tab
-    finally:
-        context.close()
+    with browsing(chromium, everywhere_url) as opened:
+        yield opened
 
 
 FIRE_EVENTS = """() => {
