@@ -10,7 +10,6 @@ postponement per pilot unit and one relapse.
 from __future__ import annotations
 
 import hashlib
-import shutil
 import stat
 import tempfile
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from site_builder.demo.versions import Script, change_days, version_at
-from site_builder.history.writer import ObjectWriter, Person
+from site_builder.history.writer import ObjectWriter, Person, empty_target
 from site_builder.load import load_project
 from site_builder.load.dump import dump_yaml
 from site_builder.model import Ledger, Project
@@ -273,11 +272,8 @@ def build_demo(target: Path, source: Path, force: bool = False) -> DemoResult:
         raise DemoError(
             f"示例数据有 {len(errors)} 个错误，先运行 rectify validate 修正：{errors[0].as_text()}"
         )
-    if target.exists() and any(target.iterdir()):
-        if not force:
-            raise DemoError(f"{target} 不是空目录。加 --force 覆盖。")
-        shutil.rmtree(target)
-    target.mkdir(parents=True, exist_ok=True)
+    if not empty_target(target, force):
+        raise DemoError(f"{target} 不是空目录。加 --force 覆盖。")
 
     plan = _Plan(project, source)
     plan.plan_district()

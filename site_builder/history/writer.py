@@ -6,6 +6,7 @@ deterministic, so the same inputs give the same commit ids).
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,16 @@ from pathlib import Path
 import git
 from gitdb import LooseObjectDB
 from gitdb.base import IStream
+
+
+def empty_target(target: Path, force: bool) -> bool:
+    """Make ``target`` an empty folder; False when it holds files and ``force`` is off."""
+    if target.exists() and any(target.iterdir()):
+        if not force:
+            return False
+        shutil.rmtree(target)
+    target.mkdir(parents=True, exist_ok=True)
+    return True
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ same commit ids. The parts, in order: ``names`` (units and people), ``district``
 
 from __future__ import annotations
 
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_builder.history.writer import empty_target
 from site_builder.load import load_project
 from site_builder.synth.district import default_rounds, district_files, plan_district
 from site_builder.synth.names import unit_registry
@@ -56,11 +56,8 @@ def synth_repository(
     if errors or not project.common_problems:
         detail = errors[0].as_text() if errors else "缺少 rounds/common_problems.yml"
         raise SynthError(f"示例数据不可用：{detail}")
-    if target.exists() and any(target.iterdir()):
-        if not force:
-            raise SynthError(f"{target} 不是空目录。加 --force 覆盖。")
-        shutil.rmtree(target)
-    target.mkdir(parents=True, exist_ok=True)
+    if not empty_target(target, force):
+        raise SynthError(f"{target} 不是空目录。加 --force 覆盖。")
 
     registry = unit_registry(units, seed)
     district = plan_district(project, registry, rounds or default_rounds(units), seed)
