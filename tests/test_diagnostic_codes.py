@@ -352,3 +352,13 @@ def test_permission_denied_is_y009(make_repo) -> None:
         assert "Y009" in [d.code for d in diagnostics_of(root)]
     finally:
         path.chmod(0o644)
+
+
+def test_linked_evaluations_folder_is_refused(make_repo, tmp_path) -> None:
+    outside = tmp_path / "elsewhere"
+    (outside / "r1").mkdir(parents=True)
+    (outside / "r1" / "wcjd.yml").write_text("round: r1\nunit: wcjd\n", encoding="utf-8")
+    root = make_repo()
+    (root / "rounds/evaluations").symlink_to(outside, target_is_directory=True)
+    found = [d for d in diagnostics_of(root) if d.code == "Y012"]
+    assert [d.file for d in found] == ["rounds/evaluations"]

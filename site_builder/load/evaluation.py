@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from site_builder.diagnostics import Diagnostic, diag
-from site_builder.load.records import build_record
-from site_builder.load.yaml_strict import parse_yaml
+from site_builder.load.files import linked_below, load_yaml_file
 from site_builder.model.evaluation import Bulletins, Evaluation, Rubric
 from site_builder.model.project import Project
 
@@ -23,6 +22,11 @@ def load_evaluations(root: Path, project: Project, diagnostics: list[Diagnostic]
     """Fill the project's rubric, round rubrics, evaluations and bulletins."""
     folder = root / FOLDER
     if not folder.is_dir():
+        return
+    if (linked := linked_below(root, folder)) is not None:
+        diagnostics.append(
+            diag("Y012", linked.relative_to(root).as_posix(), target=str(linked.readlink()))
+        )
         return
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(root).as_posix()
@@ -50,12 +54,6 @@ def load_evaluations(root: Path, project: Project, diagnostics: list[Diagnostic]
 
 
 def _load(root: Path, path: Path, model, diagnostics: list[Diagnostic]):
-    rel = path.relative_to(root).as_posix()
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        diagnostics.append(diag("Y009", rel, detail=exc.strerror or str(exc)))
-        return None
-    record, found = build_record(parse_yaml(raw, rel), model)
+    record, found = load_yaml_file(root, path, model)
     diagnostics.extend(found)
     return record

@@ -6,8 +6,14 @@ from pathlib import Path
 
 from site_builder.diagnostics import Diagnostic, diag
 from site_builder.load.evaluation import load_evaluations
+from site_builder.load.files import (
+    listed_files,
+    load_yaml_file,
+    read_capped,
+    rel_path,
+)
 from site_builder.load.records import build_record
-from site_builder.load.yaml_strict import MAX_BYTES, decode, parse_yaml
+from site_builder.load.yaml_strict import decode, parse_yaml
 from site_builder.model import Project
 from site_builder.model.district import (
     Case,
@@ -58,20 +64,20 @@ def load_project(root: str | Path) -> tuple[Project, list[Diagnostic]]:
     if (rounds_dir / SIGNERS).exists():
         project.signers = load(rounds_dir / SIGNERS, Signers) or Signers()
 
-    for path in _files(rounds_dir, "*.y*ml", diagnostics, root):
+    for path in listed_files(rounds_dir, "*.y*ml", diagnostics, root):
         if path.name in RESERVED or path.suffix not in (".yml", ".yaml"):
             continue
         if (record := load(path, Round)) is not None:
             project.rounds.append(record)
-    for path in _files(rounds_dir / CASES_DIR, "*.md", diagnostics, root):
+    for path in listed_files(rounds_dir / CASES_DIR, "*.md", diagnostics, root):
         record, found = load_case(root, path)
         diagnostics.extend(found)
         if record is not None:
             project.cases.append(record)
 
     ledgers_dir = root / "ledgers"
-    for path in _files(ledgers_dir, "**/*", diagnostics, root):
-        rel = _rel(root, path)
+    for path in listed_files(ledgers_dir, "**/*", diagnostics, root):
+        rel = rel_path(root, path)
         parts = path.relative_to(ledgers_dir).parts
         if len(parts) != 2 or path.suffix not in (".yml", ".yaml"):
             diagnostics.append(
@@ -88,59 +94,10 @@ def load_project(root: str | Path) -> tuple[Project, list[Diagnostic]]:
     return project, diagnostics
 
 
-def _rel(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
-
-
-def _files(folder: Path, pattern: str, diagnostics: list[Diagnostic], root: Path) -> list[Path]:
-    """Files under ``folder`` in a stable order; symbolic links are refused."""
-    if not folder.is_dir():
-        return []
-    # A linked folder (ledgers/ itself, rounds/cases/) would bring in everything under it.
-    if (linked := _linked(root, folder)) is not None:
-        diagnostics.append(diag("Y012", _rel(root, linked), target=str(linked.readlink())))
-        return []
-    found = []
-    for path in sorted(folder.glob(pattern)):
-        if path.is_symlink():
-            diagnostics.append(diag("Y012", _rel(root, path), target=str(path.readlink())))
-        elif path.is_file() and not path.name.startswith("."):
-            found.append(path)
-    return found
-
-
-def _linked(root: Path, path: Path) -> Path | None:
-    """The first symbolic link among ``path`` and its folders below ``root``, if any."""
-    inside = [p for p in (path, *path.parents) if p != root and p.is_relative_to(root)]
-    return next((p for p in reversed(inside) if p.is_symlink()), None)
-
-
-def _read(root: Path, path: Path) -> tuple[bytes | None, list[Diagnostic]]:
-    if (linked := _linked(root, path)) is not None:
-        # Fixed names (rounds/settings.yml …) are opened directly: refuse links here too.
-        return None, [diag("Y012", _rel(root, path), target=str(linked.readlink()))]
-    try:
-        # Never more than the limit plus one byte: a huge file costs no memory.
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-        if len(raw) > MAX_BYTES:
-            return None, [diag("Y008", _rel(root, path), size=path.stat().st_size, limit=MAX_BYTES)]
-        return raw, []
-    except OSError as exc:
-        return None, [diag("Y009", _rel(root, path), detail=exc.strerror or str(exc))]
-
-
-def load_yaml_file(root: Path, path: Path, model):
-    raw, problems = _read(root, path)
-    if raw is None:
-        return None, problems
-    return build_record(parse_yaml(raw, _rel(root, path)), model)
-
-
 def load_case(root: Path, path: Path) -> tuple[Case | None, list[Diagnostic]]:
     """A warning case: YAML front matter between '---' lines, then Markdown facts."""
-    rel = _rel(root, path)
-    raw, problems = _read(root, path)
+    rel = rel_path(root, path)
+    raw, problems = read_capped(root, path)
     if raw is None:
         return None, problems
     text, problems = decode(raw, rel)
