@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from site_builder.cli.output import print_diagnostics
+from site_builder.cli.output import existing_root, print_diagnostics
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -35,18 +34,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_new_ledger)
 
 
-def _root(text: str) -> Path | None:
-    root = Path(text)
-    if not root.is_dir():
-        print(f"找不到目录：{root}", file=sys.stderr)
-        return None
-    return root
-
-
 def cmd_schema(args: argparse.Namespace) -> int:
     from site_builder.editor.schema import drifted_schemas, write_schemas
 
-    if (root := _root(args.root)) is None:
+    if (root := existing_root(args.root)) is None:
         return 2
     out = root / args.out
     if args.check:
@@ -71,7 +62,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_codeowners(args: argparse.Namespace) -> int:
     from site_builder.editor.codeowners import DEFAULT_PATHS, codeowners_text
 
-    if (root := _root(args.root)) is None:
+    if (root := existing_root(args.root)) is None:
         return 2
     rel = args.out or DEFAULT_PATHS[args.format]
     if not (root / "rounds" / "signers.yml").is_file():
@@ -111,7 +102,7 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
 def cmd_new_ledger(args: argparse.Namespace) -> int:
     from site_builder.editor.scaffold import ScaffoldRefused, new_ledger
 
-    if (root := _root(args.root)) is None:
+    if (root := existing_root(args.root)) is None:
         return 2
     try:
         scaffold = new_ledger(root, args.round, args.unit)

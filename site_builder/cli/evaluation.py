@@ -12,7 +12,7 @@ from pathlib import Path
 
 from site_builder import pipeline
 from site_builder.analyse.evaluation import Scorecard, evaluate, points
-from site_builder.cli.output import print_diagnostics
+from site_builder.cli.output import existing_root, print_diagnostics
 from site_builder.diagnostics import Severity, has_errors
 from site_builder.model import Project
 
@@ -41,8 +41,7 @@ def register(sub) -> None:
 
 
 def _load(root: Path) -> Project | None:
-    if not root.is_dir():
-        print(f"找不到目录：{root}", file=sys.stderr)
+    if existing_root(root) is None:
         return None
     project, diagnostics = pipeline.check_project(root)
     if has_errors(diagnostics):
@@ -173,9 +172,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from site_builder.render.docx_report import write_report_docx
     from site_builder.render.report import build_report
 
-    root = Path(args.root)
-    if not root.is_dir():
-        print(f"找不到目录：{root}", file=sys.stderr)
+    root = existing_root(args.root)
+    if root is None:
         return 2
     project, diagnostics = pipeline.check_project(root)
     own = [

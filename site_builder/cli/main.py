@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from site_builder import __version__, pipeline
-from site_builder.cli.output import print_diagnostics, summary
+from site_builder.cli.output import existing_root, print_diagnostics, summary
 from site_builder.diagnostics import has_errors
 from site_builder.site import SiteError
 
@@ -118,9 +118,8 @@ def _in_paths(file: str, root: Path, paths: list[str]) -> bool:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    root = Path(args.root)
-    if not root.is_dir():
-        print(f"找不到目录：{root}", file=sys.stderr)
+    root = existing_root(args.root)
+    if root is None:
         return 2
     _, diagnostics = pipeline.check_project(root)
     shown = [d for d in diagnostics if _in_paths(d.file, root, args.paths)]
@@ -129,9 +128,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> pipeline.BuildResult | None:
-    root = Path(args.root)
-    if not root.is_dir():
-        print(f"找不到目录：{root}", file=sys.stderr)
+    root = existing_root(args.root)
+    if root is None:
         return None
     try:
         result = pipeline.build(

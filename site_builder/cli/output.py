@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from pathlib import Path
 
 from site_builder.diagnostics import Diagnostic, Severity
 from site_builder.diagnostics.core import dumps_json
@@ -27,3 +28,12 @@ def summary(diagnostics: list[Diagnostic]) -> str:
     files = len({d.file for d in diagnostics})
     verdict = "校验未通过" if errors else "校验通过"
     return f"{verdict}：{files} 个文件中有 {errors} 个错误、{warnings} 个警告。"
+
+
+def existing_root(text: str | Path) -> Path | None:
+    """The ledger repository folder, or None after saying it does not exist."""
+    root = Path(text)
+    if not root.is_dir():
+        print(f"找不到目录：{root}", file=sys.stderr)
+        return None
+    return root

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from site_builder.cli.output import print_diagnostics
+from site_builder.cli.output import existing_root, print_diagnostics
 from site_builder.diagnostics import has_errors
 from site_builder.model.types import ID_PATTERN
 
@@ -46,9 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     from site_builder.sheets import import_xlsx
 
-    root = Path(args.root)
-    if not root.is_dir():
-        print(f"找不到目录：{root}", file=sys.stderr)
+    root = existing_root(args.root)
+    if root is None:
         return 2
     result = import_xlsx(
         root,
