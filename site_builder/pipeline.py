@@ -108,8 +108,10 @@ def build(
     with timings.stage("生成页面"):
         tree = render_docs(site, out / "docs")
         write_build_info(tree.docs_dir, stamp)
-    with timings.stage("站点引擎"):
-        site_name = f"{project.settings.district}巡察整改台账"
-        result.site_dir = build_site_engine(root, out, tree.nav, site_name, verbose=verbose)
+    site_name = f"{project.settings.district}巡察整改台账"
+    # Two stages: 站点引擎 (MkDocs) and 搜索索引 (Pagefind).
+    result.site_dir = build_site_engine(
+        root, out, tree.nav, site_name, verbose=verbose, stage=timings.stage
+    )
     result.pages = len(tree.pages)
     return result

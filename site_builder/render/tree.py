@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 from site_builder.render import downloads, evaluation, views
 from site_builder.render.env import render
 
-ASSETS = ("rectify.css", "rectify.js")
+ASSETS = ("rectify.css", "rectify.js", "rectify-search.js")
 
 
 @dataclass
@@ -32,13 +31,34 @@ class DocsTree:
         if rel.casefold() in self.written:
             return
         self.written.add(rel.casefold())
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        # An unchanged file keeps its modification time: the site engine re-renders
+        # only pages whose source is newer than the last site's (site/engine.py).
+        if not _same_content(target, data):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         if rel.endswith(".md"):
             self.pages.append(rel)
+
+    def remove_stale(self) -> None:
+        """Delete what an earlier render left that this one did not write."""
+        root = self.docs_dir
+        for path in sorted(root.rglob("*"), reverse=True):
+            rel = path.relative_to(root).as_posix()
+            if path.is_dir() and not path.is_symlink():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif rel.casefold() not in self.written:
+                path.unlink()
+
+
+def _same_content(target: Path, data: bytes) -> bool:
+    try:
+        if target.is_symlink() or target.stat().st_size != len(data):
+            return False
+        return target.read_bytes() == data
+    except OSError:
+        return False
 
 
 def write_downloads(tree: DocsTree, site: views.SiteData) -> None:
@@ -57,10 +77,14 @@ def write_downloads(tree: DocsTree, site: views.SiteData) -> None:
 
 
 def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
-    """Render every page of the site into ``docs_dir`` (emptied first)."""
-    if docs_dir.exists():
-        shutil.rmtree(docs_dir)
-    docs_dir.mkdir(parents=True)
+    """Render every page of the site into ``docs_dir``.
+
+    Files whose content is unchanged are not rewritten, and files of an earlier render
+    that this one does not produce are removed at the end (``DocsTree.remove_stale``).
+    """
+    if docs_dir.is_symlink() or (docs_dir.exists() and not docs_dir.is_dir()):
+        docs_dir.unlink()
+    docs_dir.mkdir(parents=True, exist_ok=True)
     tree = DocsTree(docs_dir)
 
     tree.write("index.md", render("overview.md.j2", site=site))
@@ -77,6 +101,7 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     for case in site.cases:
         tree.write(f"cases/{case.case.id}.md", render("case.md.j2", site=site, c=case))
     write_downloads(tree, site)
+    tree.write("search.md", render("search.md.j2"))
     for guide in site.guides:
         tree.write(f"guide/{guide.name}", guide.content)
 
@@ -95,4 +120,5 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     tree.nav.append({"量化评估": evaluation.write_pages(tree, site)})
     if site.guides:
         tree.nav.append({"使用指南": [{g.title: f"guide/{g.name}"} for g in site.guides]})
+    tree.remove_stale()
     return tree

@@ -1,12 +1,28 @@
-"""Write the engine's configuration beside the docs tree, run MkDocs, swap the site in."""
+"""Write the engine's configuration beside the docs tree, run MkDocs and Pagefind, swap the site in.
+
+MkDocs renders the pages; Pagefind (its extended build, which segments Chinese)
+then indexes them into a chunked search index in ``site/pagefind/``: a browser
+fetches only the chunks its query needs, not one file of every page's text.
+
+A rebuild re-renders only what changed. When the configuration, the nav, the
+templates, the engine versions and the list of source files are what the current
+site was built from (a fingerprint kept in ``out/site-engine.json``), the current
+site is copied to the staging folder and MkDocs runs "dirty": it renders the pages
+whose source is newer than their HTML (``render/tree.py`` rewrites only changed
+sources). Anything else gets a full build.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import shutil
-from importlib import resources
+import subprocess
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from importlib import metadata, resources
 from pathlib import Path
 
 from site_builder.site.escape import escape_nav, escape_text
@@ -15,7 +31,13 @@ from site_builder.site.swap import swap_in
 # Material prints a banner about MkDocs 2.0 on every build; it says nothing to our users.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-SEARCH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；：（）《》“”]+"
+STATE_FILE = "site-engine.json"
+SEARCH_DIR = "pagefind"
+# Bump when what a dirty build may reuse changes in a way the fingerprint does not see.
+_STATE_VERSION = 1
+_ENGINES = ("mkdocs", "mkdocs-material", "pagefind-bin-extended", "rectify-ledger")
+
+Stage = Callable[[str], AbstractContextManager[object]]
 
 
 class SiteError(Exception):
@@ -29,16 +51,12 @@ def _base_config(root: Path) -> Path:
     return Path(str(resources.files("site_builder.site") / "mkdocs.base.yml"))
 
 
+def _overrides() -> Path:
+    return Path(str(resources.files("site_builder.site") / "overrides"))
+
+
 def write_config(root: Path, out: Path, nav: list[dict], site_name: str) -> Path:
     """The generated mkdocs.yml: the repository's (or the packaged) base plus what we own."""
-    try:
-        import jieba  # noqa: F401  (Material segments Chinese only when it can import jieba)
-    except ImportError:
-        raise SiteError(
-            "缺少中文分词库 jieba，站内搜索将无法检索中文。请运行 make setup（或 pip install jieba）后重试。"
-        ) from None
-    userdict = out / "userdict.txt"
-    userdict.write_bytes((resources.files("site_builder.site") / "userdict.txt").read_bytes())
     config = {
         "INHERIT": str(_base_config(root)),
         # Staff-typed text the theme prints unescaped (site/escape.py).
@@ -46,11 +64,15 @@ def write_config(root: Path, out: Path, nav: list[dict], site_name: str) -> Path
         "docs_dir": "docs",
         "site_dir": "site.new",
         "nav": escape_nav(nav),
-        # Our template overrides (site/overrides/main.html): an escaped <title>.
-        "theme": {"custom_dir": str(resources.files("site_builder.site") / "overrides")},
-        "plugins": [
-            {"search": {"separator": SEARCH_SEPARATOR, "jieba_dict_user": str(userdict.resolve())}}
-        ],
+        # The search page is reached from the header's box, not the sidebar.
+        "not_in_nav": "/search.md",
+        # Our template overrides (site/overrides/): an escaped <title>, the header's
+        # search box, and the Pagefind UI on the search page.
+        "theme": {"custom_dir": str(_overrides())},
+        # No MkDocs plugins: Material's search is replaced by Pagefind (run below).
+        "plugins": [],
+        # Our HTML blocks skip Markdown's HTML parser (site/hooks.py).
+        "hooks": [str(Path(__file__).with_name("hooks.py"))],
         "extra_css": ["assets/rectify.css"],
         "extra_javascript": ["assets/rectify.js"],
     }
@@ -60,28 +82,134 @@ def write_config(root: Path, out: Path, nav: list[dict], site_name: str) -> Path
     return path
 
 
-def build_site_engine(
-    root: Path, out: Path, nav: list[dict], site_name: str, verbose: bool = False
-) -> Path:
-    """Run MkDocs on ``out/docs`` and atomically replace ``out/site``; return the site path."""
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def fingerprint(config_file: Path, docs_dir: Path) -> str:
+    """What a page's HTML depends on besides its own source file."""
+    digest = hashlib.sha256(f"v{_STATE_VERSION}".encode())
+    digest.update(config_file.read_bytes())
+    base = json.loads(config_file.read_text(encoding="utf-8"))["INHERIT"]
+    digest.update(Path(base).read_bytes())
+    digest.update(json.dumps([_version(name) for name in _ENGINES]).encode())
+    overrides = _overrides()
+    for path in sorted(overrides.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(overrides).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    # A file added or removed changes what MkDocs links and what a dirty build would
+    # leave behind: rebuild fully.
+    for path in sorted(docs_dir.rglob("*")):
+        digest.update(path.relative_to(docs_dir).as_posix().encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _read_state(out: Path) -> str | None:
+    try:
+        return json.loads((out / STATE_FILE).read_text(encoding="utf-8"))["fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+class _QuietDirtyWarning(logging.Filter):
+    """MkDocs warns that a dirty build may leave navigation stale; ours rebuilds fully
+    whenever the nav could change (the fingerprint), so the warning says nothing here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
+def run_mkdocs(config_file: Path, dirty: bool) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    config_file = write_config(root, out, nav, site_name)
-    staging, final = out / "site.new", out / "site"
-    shutil.rmtree(staging, ignore_errors=True)
-    level = logging.INFO if verbose else logging.WARNING
-    for name in ("mkdocs", "jieba"):
-        logging.getLogger(name).setLevel(level)
-    import jieba
-
-    jieba.setLogLevel(level)
+    quiet = _QuietDirtyWarning()
+    logger = logging.getLogger("mkdocs.commands.build")
+    logger.addFilter(quiet)
     try:
-        config = load_config(config_file=str(config_file))
-        build(config)
+        build(load_config(config_file=str(config_file)), dirty=dirty)
     except MkDocsException as exc:
         raise SiteError(f"站点引擎构建失败：{exc}") from exc
+    finally:
+        logger.removeFilter(quiet)
+
+
+def pagefind_executable() -> Path:
+    try:
+        from pagefind_bin_extended import get_executable
+    except ImportError:
+        raise SiteError(
+            "缺少站内搜索索引工具 Pagefind（扩展版，支持中文分词）。"
+            "请运行 make setup（或 pip install 'pagefind[extended]'）后重试。"
+        ) from None
+    try:
+        return get_executable()
+    except (OSError, FileNotFoundError) as exc:
+        raise SiteError(f"找不到 Pagefind 可执行文件：{exc}。请重新运行 make setup。") from None
+
+
+def index_search(site: Path, verbose: bool = False) -> None:
+    """Build the chunked Chinese search index of ``site`` into ``site/pagefind``."""
+    shutil.rmtree(site / SEARCH_DIR, ignore_errors=True)
+    command = [
+        str(pagefind_executable()),
+        "--site",
+        str(site),
+        "--output-subdir",
+        SEARCH_DIR,
+        # Every page is Chinese; Material marks the HTML lang="zh" anyway.
+        "--force-language",
+        "zh",
+        # The ¶ permalinks beside headings are not words.
+        "--exclude-selectors",
+        ".headerlink",
+        "--quiet" if verbose else "--silent",
+    ]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise SiteError(f"无法运行 Pagefind 建立搜索索引：{exc}") from None
+    if verbose and done.stdout:
+        print(done.stdout, end="")
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise SiteError("建立站内搜索索引失败（Pagefind）：" + " / ".join(detail))
+
+
+def build_site_engine(
+    root: Path,
+    out: Path,
+    nav: list[dict],
+    site_name: str,
+    verbose: bool = False,
+    stage: Stage | None = None,
+) -> Path:
+    """Run MkDocs and Pagefind on ``out/docs`` and atomically replace ``out/site``."""
+    stage = stage or (lambda _name: nullcontext())
+    config_file = write_config(root, out, nav, site_name)
+    staging, final = out / "site.new", out / "site"
+    level = logging.INFO if verbose else logging.WARNING
+    logging.getLogger("mkdocs").setLevel(level)
+
+    with stage("站点引擎"):
+        shutil.rmtree(staging, ignore_errors=True)
+        current = fingerprint(config_file, out / "docs")
+        dirty = final.is_dir() and _read_state(out) == current
+        if dirty:
+            # Pages are rewritten, not replaced, by MkDocs: copy, never hard-link.
+            shutil.copytree(final, staging, symlinks=True)
+        run_mkdocs(config_file, dirty)
+    with stage("搜索索引"):
+        index_search(staging, verbose)
     # Swap: the previous site stays whole until the new one is complete, and is
-    # replaced in one step (site/swap.py).
-    return swap_in(staging, final)
+    # replaced in one step (site/swap.py). The state is written only for a site in place.
+    (out / STATE_FILE).unlink(missing_ok=True)
+    site = swap_in(staging, final)
+    state = {"fingerprint": current, "incremental": dirty}
+    (out / STATE_FILE).write_text(json.dumps(state) + "\n", encoding="utf-8")
+    return site
