@@ -6,21 +6,25 @@ For each size: generate a repository (``rectify synth``), measure the floors (a 
 YAML parse of the working tree's files; ``git log`` of the main line plus the same
 blobs through ``cat-file --batch`` plus their bare parse), then run each stage in its
 own child process and read that child's peak resident memory from ``os.wait4``
-(``ru_maxrss``; it covers the child and the processes it waited for, such as git).
-Everything heavy runs in children: a child inherits its parent's peak in ru_maxrss
-(the parent's memory is the child's until ``exec``), so the parent stays small.
+(``ru_maxrss``; it covers the child and the processes it waited for, such as git
+and Pagefind). Everything heavy runs in children: a child inherits its parent's peak
+in ru_maxrss (the parent's memory is the child's until ``exec``), so the parent stays
+small.
 
 - load and validate (``pipeline.check_project``)
 - history cold (``.git/rectify`` deleted) and after one new merge
-- the whole build (``pipeline.build``): load, validate, history (warm), analysis,
-  page generation and the site engine, with the search plugin's own time measured
-  inside the engine; the peak memory of this child is read after every stage too
-  (a high-water mark: the peak so far, as the stages run in order)
+- the whole build (``pipeline.build``) into an empty folder: load, validate, history
+  (warm), analysis, page generation, the site engine (MkDocs) and the search index
+  (Pagefind); the peak memory of this child is read after every stage too (a
+  high-water mark: the peak so far, as the stages run in order)
+- the rebuild: one more merged change, then ``pipeline.build`` again into the same
+  folder, as a CI runner that keeps its build folder and ``.git/rectify`` would
 
 then the built site: pages, bytes, and the bytes a browser downloads for its first
-search. Prints tables and the growth exponent of each figure (the slope of log
-figure against log units: 1 is linear, 2 quadratic); writes
-``bench/results/run-<sizes>.json``. A script, not a test.
+search, measured in Chromium (each query in a fresh browser context). Prints tables
+and the growth exponent of each figure (the slope of log figure against log units:
+1 is linear, 2 quadratic); writes ``bench/results/run-<sizes>.json``. A script, not
+a test.
 """
 
 from __future__ import annotations
@@ -120,26 +124,9 @@ def child_history(root: Path, out: Path) -> dict:
 
 
 def child_build(root: Path, out: Path) -> dict:
-    """``pipeline.build`` with two meters: the peak memory after each stage, and the time
-    spent in Material's search plugin (its per-page indexing and writing the index)."""
-    from material.plugins.search.plugin import SearchPlugin
-
+    """``pipeline.build`` with the peak memory read after each stage."""
     from site_builder import pipeline
-
-    search = {"seconds": 0.0}
-
-    def metered(method):
-        def wrapper(*args, **kwargs):
-            start = time.perf_counter()
-            try:
-                return method(*args, **kwargs)
-            finally:
-                search["seconds"] += time.perf_counter() - start
-
-        return wrapper
-
-    for name in ("on_page_context", "on_post_build"):
-        setattr(SearchPlugin, name, metered(getattr(SearchPlugin, name)))
+    from site_builder.site.engine import STATE_FILE
 
     peaks: list[tuple[str, float]] = []
     stage = pipeline.Timings.stage
@@ -159,10 +146,11 @@ def child_build(root: Path, out: Path) -> dict:
 
     pipeline.Timings.stage = stage_with_peak  # type: ignore[method-assign]
     result = pipeline.build(root, out, keep_going=True)
+    state = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
     return {
         "stages": result.timings.stages,
         "peak_after_stage_mb": peaks,
-        "search_plugin": search["seconds"],
+        "incremental": state["incremental"],
         "pages": result.pages,
         "built": result.site_dir is not None,
         "errors": sum(1 for d in result.diagnostics if d.severity == "error"),
@@ -204,44 +192,99 @@ def run_child(stage: str, root: Path, out: Path, *extra: str) -> dict:
 # --- the built site -----------------------------------------------------------------------
 
 
-SEGMENTERS = {"ja": ["tinyseg.js"], "hi": ["wordcut.js"], "th": ["wordcut.js"]}
+SEARCH_TERMS = ["公务用车", "三重一大", "整改", "问责"]
+
+
+def _gzip_size(path: Path) -> int:
+    size, packer = 0, zlib.compressobj(6, zlib.DEFLATED, 31)  # gzip framing
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            size += len(packer.compress(chunk))
+    return size + len(packer.flush())
+
+
+def first_searches(site: Path) -> dict | None:
+    """What Chromium fetches for one query on the search page, per term.
+
+    ``search`` is what the search itself downloads (``pagefind/``: its script, the
+    WebAssembly, the language's metadata, the index chunks and result fragments);
+    ``page`` adds the search page with the theme's files, which a browser that has
+    opened any page of the site already has.
+    """
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import quote, urlsplit
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        return None
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    figures: dict = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=chromium,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            for term in SEARCH_TERMS:
+                context = browser.new_context()  # an empty cache for every query
+                page = context.new_page()
+                fetched: list[str] = []
+                page.on("requestfinished", lambda r, fetched=fetched: fetched.append(r.url))
+                page.goto(f"{base}/search/?q={quote(term)}")
+                page.locator(".pagefind-ui__result").first.wait_for(timeout=60_000)
+                page.wait_for_load_state("networkidle")
+                files = []
+                for url in fetched:
+                    path = site / urlsplit(url).path.lstrip("/")
+                    path = path / "index.html" if path.is_dir() else path
+                    if path.is_file():
+                        files.append(path)
+                search = [f for f in files if f.is_relative_to(site / "pagefind")]
+                figures[term] = {
+                    "results": page.locator(".pagefind-ui__message").inner_text(),
+                    "search_files": [str(f.relative_to(site)) for f in search],
+                    "search_bytes": sum(f.stat().st_size for f in search),
+                    "search_gzip_bytes": sum(_gzip_size(f) for f in search),
+                    "page_bytes": sum(f.stat().st_size for f in files),
+                }
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return figures
 
 
 def site_figures(site: Path) -> dict:
     files = [p for p in site.rglob("*") if p.is_file()]
     pages = [p for p in files if p.suffix == ".html"]
-    index = site / "search" / "search_index.json"
-    first_search: list[Path] = []
-    if index.exists():
-        langs = json.loads(index.read_text(encoding="utf-8"))["config"]["lang"]
-        scripts = site / "assets" / "javascripts"
-        first_search = [index, *sorted((scripts / "workers").glob("search.*.min.js"))]
-        # What Material's search worker imports for the index's languages (its Ie()).
-        lunr = scripts / "lunr"
-        wanted: list[str] = []
-        for lang in langs:
-            wanted += SEGMENTERS.get(lang, [])
-            wanted += [f"min/lunr.{lang}.min.js"] if lang != "en" else []
-        wanted += ["min/lunr.multi.min.js"] if len(langs) > 1 else []
-        wanted = ["min/lunr.stemmer.support.min.js", *wanted] if wanted else []
-        first_search += [lunr / name for name in wanted if (lunr / name).exists()]
-
-    def gz(path: Path) -> int:
-        size, packer = 0, zlib.compressobj(6, zlib.DEFLATED, 31)  # gzip framing
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                size += len(packer.compress(chunk))
-        return size + len(packer.flush())
-
+    index = [p for p in files if p.is_relative_to(site / "pagefind")]
+    searches = first_searches(site)
+    worst = max(searches.values(), key=lambda x: x["search_bytes"]) if searches else None
     return {
         "files": len(files),
         "html_pages": len(pages),
         "bytes": sum(p.stat().st_size for p in files),
         "html_bytes": sum(p.stat().st_size for p in pages),
-        "search_index_bytes": index.stat().st_size if index.exists() else 0,
-        "first_search_files": [str(p.relative_to(site)) for p in first_search],
-        "first_search_bytes": sum(p.stat().st_size for p in first_search),
-        "first_search_gzip_bytes": sum(gz(p) for p in first_search),
+        "search_index_files": len(index),
+        "search_index_bytes": sum(p.stat().st_size for p in index),
+        "first_searches": searches,
+        # The largest of the queries; None without Chromium (see first_searches).
+        "first_search_bytes": worst["search_bytes"] if worst else None,
+        "first_search_gzip_bytes": worst["search_gzip_bytes"] if worst else None,
+        "first_search_page_bytes": worst["page_bytes"] if worst else None,
     }
 
 
@@ -269,7 +312,11 @@ def measure(units: int, work: Path, commits_per_unit: int, seed: int) -> dict:
     figures["history_after_one_commit"] = run_child("history", root, out)
     say(f"[{units}] build (site engine) …")
     figures["build"] = run_child("build", root, out)
+    say(f"[{units}] first searches in Chromium …")
     figures["site"] = run_child("site", root, out)
+    say(f"[{units}] rebuild after one more merge …")
+    one_new_merge(root, number=2)
+    figures["rebuild"] = run_child("build", root, out)
     say(f"[{units}] done: {summary_line(figures)}")
     return figures
 
@@ -280,13 +327,18 @@ def say(text: str) -> None:
 
 # The pipeline's stage names (its Timings), in English for the tables.
 STAGES = {"加载": "load", "校验": "validate", "读取历史": "history", "分析": "analysis",
-          "生成页面": "pages", "站点引擎": "site engine"}  # fmt: skip
+          "生成页面": "pages", "站点引擎": "site engine", "搜索索引": "search index"}  # fmt: skip
+AFTER_HISTORY = ("analysis", "pages", "site engine", "search index")
+
+
+def _stages(build: dict) -> dict[str, float]:
+    return {STAGES.get(name, name): seconds for name, seconds in build["stages"]}
 
 
 def stage_seconds(figures: dict) -> dict[str, float]:
     """The figures whose growth matters, by name."""
-    build = figures["build"]
-    stages = {STAGES.get(name, name): seconds for name, seconds in build["stages"]}
+    stages = _stages(figures["build"])
+    rebuild = _stages(figures["rebuild"])
     nan = float("nan")
     lv = figures["load_validate"]
     found = {
@@ -297,25 +349,28 @@ def stage_seconds(figures: dict) -> dict[str, float]:
         "history warm (in build)": stages.get("history", nan),
         "analysis": stages.get("analysis", nan),
         "page generation": stages.get("pages", nan),
-        "site engine": stages.get("site engine", nan),
-        "  of which search plugin": build["search_plugin"],
+        "site engine (MkDocs)": stages.get("site engine", nan),
+        "search index (Pagefind)": stages.get("search index", nan),
         "floor: YAML parse of the tree": figures["floor_load"]["total"],
         "floor: git log + blobs + parse": figures["floor_history"]["total"],
     }
-    rest = sum(stages.get(n, 0.0) for n in ("analysis", "pages", "site engine"))
+    rest = sum(stages.get(name, 0.0) for name in AFTER_HISTORY)
     found["whole build, cold history"] = lv["load"] + lv["validate"] + found["history cold"] + rest
-    found["whole build after one new merge"] = (
-        lv["load"] + lv["validate"] + found["history after one commit"] + rest
-    )
+    found["rebuild after one merge: site engine"] = rebuild.get("site engine", nan)
+    found["rebuild after one merge: search index"] = rebuild.get("search index", nan)
+    found["rebuild after one merge"] = sum(rebuild.values())
     return found
 
 
 def summary_line(figures: dict) -> str:
     s = stage_seconds(figures)
+    search = figures["site"]["first_search_bytes"]
     return (
         f"build {s['whole build, cold history']:.0f} s (history cold {s['history cold']:.0f} s, "
-        f"engine {s['site engine']:.0f} s), peak {figures['build']['peak_mb']:.0f} MB, "
-        f"first search {figures['site']['first_search_bytes'] / 1e6:.1f} MB"
+        f"engine {s['site engine (MkDocs)']:.0f} s, search index "
+        f"{s['search index (Pagefind)']:.0f} s), rebuild {s['rebuild after one merge']:.1f} s, "
+        f"peak {figures['build']['peak_mb']:.0f} MB, first search "
+        + ("not measured (no Chromium)" if search is None else f"{search / 1e6:.2f} MB")
     )
 
 
@@ -361,6 +416,7 @@ def tables(results: list[dict]) -> str:
     lines.append(
         row("build, whole child (with git)", [r["build"]["peak_mb"] for r in results], ".0f")
     )
+    lines.append(row("rebuild, whole child", [r["rebuild"]["peak_mb"] for r in results], ".0f"))
     lines += ["", "Sizes:", "", head, rule]
     rep = [r["repository"] for r in results]
     for key in ("ledgers", "problems", "commits", "rounds"):
@@ -374,11 +430,12 @@ def tables(results: list[dict]) -> str:
     lines.append(row("pages generated", [r["build"]["pages"] for r in results], ",.0f"))
     lines.append(row("HTML pages in the site", [x["html_pages"] for x in site], ",.0f"))
     lines.append(row("site MB", [x["bytes"] / 1e6 for x in site], ".1f"))
-    lines.append(row("search index MB", [x["search_index_bytes"] / 1e6 for x in site], ".1f"))
-    lines.append(row("first search MB", [x["first_search_bytes"] / 1e6 for x in site], ".2f"))
-    lines.append(
-        row("first search MB, gzip", [x["first_search_gzip_bytes"] / 1e6 for x in site], ".2f")
-    )
+    lines.append(row("search index MB (pagefind/)", [x["search_index_bytes"] / 1e6 for x in site], ".1f"))  # fmt: skip
+    lines.append(row("search index files", [x["search_index_files"] for x in site], ",.0f"))
+    if all(x["first_search_bytes"] is not None for x in site):
+        lines.append(row("first search MB (largest of the queries)", [x["first_search_bytes"] / 1e6 for x in site], ".2f"))  # fmt: skip
+        lines.append(row("the same, gzip", [x["first_search_gzip_bytes"] / 1e6 for x in site], ".2f"))  # fmt: skip
+        lines.append(row("with the search page and theme files", [x["first_search_page_bytes"] / 1e6 for x in site], ".2f"))  # fmt: skip
     return "\n".join(lines)
 
 

@@ -28,13 +28,20 @@ from site_builder.render.views import build_site_data
 
 from conftest import BASE_FILES, ROOT
 
-_GAPS = re.compile(r"[\s\u200b\u3000]+")  # the search index joins jieba's words with U+200B
+_GAPS = re.compile(r"[\s\u200b\u3000]+")  # the search index joins Chinese words with U+200B
+# Pagefind's index, metadata and page fragments: gzip, then this signature.
+_PAGEFIND = (".pf_fragment", ".pf_index", ".pf_meta")
+_PAGEFIND_SIGNATURE = b"pagefind_dcd"
 
 
 def readable_forms(raw: bytes, name: str) -> list[str]:
     """The text a file holds, in every encoding a value could hide behind."""
     if name.endswith(".gz"):
         raw = gzip.decompress(raw)
+    if name.endswith(_PAGEFIND):
+        raw = gzip.decompress(raw)
+        assert raw.startswith(_PAGEFIND_SIGNATURE), f"{name}: not a Pagefind file we can read"
+        raw = raw[len(_PAGEFIND_SIGNATURE) :]
     text = raw.decode("utf-8", "ignore")
     forms = [text, html.unescape(text), unquote(text)]
     with contextlib.suppress(ValueError):  # \uXXXX escapes in JSON (search index, downloads)
@@ -120,6 +127,10 @@ def test_public_sample_site_holds_no_sensitive_value(public_sample_site: Path, t
     assert len(exclusive) > 200 and files > 300
     assert len(internal) > len(exclusive) // 2, "the search does not find what it looks for"
     assert leaks == {}, {v: where[:3] for v, where in list(leaks.items())[:10]}
+    # The search reads Pagefind's compressed files too: published text is found there.
+    name = public.units[0].name
+    seen, _ = find_values(public_sample_site / "pagefind", [name])
+    assert any(where.endswith(".pf_fragment") for where in seen.get(name, [])), name
 
 
 def test_public_sample_site_says_what_it_hides(public_sample_site: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import socket
@@ -56,10 +57,27 @@ def test_staff_text_is_shown_not_executed(built_site: Path) -> None:
     assert 'href="javascript:' not in html
 
 
-def test_search_index_is_segmented_chinese(built_site: Path) -> None:
-    index = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
-    section = next(d for d in index["docs"] if d["location"] == "units/r1/wcjd/#p02")
-    assert "\u200b公务用车\u200b" in section["text"]
+def search_fragments(site: Path) -> dict[str, str]:
+    """Pagefind's stored text of each indexed page, by URL (gzip, then a signature)."""
+    found = {}
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(path.read_bytes())
+        assert raw.startswith(b"pagefind_dcd"), path
+        fragment = json.loads(raw[len(b"pagefind_dcd") :])
+        found[fragment["url"]] = fragment["content"]
+    return found
+
+
+def test_search_index_holds_each_page_segmented(built_site: Path) -> None:
+    fragments = search_fragments(built_site)
+    text = fragments["/units/r1/wcjd/"]
+    # Pagefind's extended build segments Chinese and joins the words with U+200B.
+    assert "公务\u200b用车" in text or "\u200b公务用车\u200b" in text, text[:300]
+    # Only the page's own content is indexed, not the sidebar every page repeats.
+    assert "巡察轮次" not in text
+    # The search page is not a result.
+    assert "/search/" not in fragments
+    assert (built_site / "search/index.html").is_file()
 
 
 def test_nothing_is_loaded_from_another_host(built_site: Path) -> None:
@@ -73,29 +91,18 @@ def test_nothing_is_loaded_from_another_host(built_site: Path) -> None:
         assert "fonts.googleapis" not in html
 
 
-def test_build_fails_without_jieba(make_repo, tmp_path) -> None:
-    # A None entry in sys.modules makes `import jieba` fail, as on a machine without it.
+def test_build_fails_without_pagefind(make_repo, tmp_path) -> None:
+    # A None entry in sys.modules makes the import fail, as on a machine without it.
     code = (
-        "import sys; sys.modules['jieba'] = None\n"
+        "import sys; sys.modules['pagefind_bin_extended'] = None\n"
         "from site_builder.cli.main import main\n"
         f"raise SystemExit(main(['build', '--root', {str(make_repo())!r}, '--out', {str(tmp_path)!r}]))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 1
-    assert "缺少中文分词库 jieba" in result.stderr
+    assert "缺少站内搜索索引工具 Pagefind" in result.stderr
+    assert "Traceback" not in result.stderr
     assert not (tmp_path / "site").exists()
-
-
-def test_domain_terms_stay_whole_in_the_index(make_repo, tmp_path) -> None:
-    # Without the user dictionary jieba splits these into 未巡 / 先改 and 对账 / 销号.
-    ledger = BASE_FILES["ledgers/r1/wcjd.yml"].replace(
-        "title: 公务用车管理不规范", "title: 未巡先改工作未开展，对账销号不及时"
-    )
-    result = build(make_repo({"ledgers/r1/wcjd.yml": ledger}), tmp_path / "out")
-    index = json.loads((result.site_dir / "search/search_index.json").read_text(encoding="utf-8"))
-    section = next(d for d in index["docs"] if d["location"] == "units/r1/wcjd/#p02")
-    tokens = re.split(r"[\u200b\s，]+", section["title"] + " " + section["text"])
-    assert "未巡先改" in tokens and "对账销号" in tokens
 
 
 def test_serve_rebuilds_when_a_ledger_changes(make_repo, tmp_path) -> None:

@@ -40,23 +40,46 @@ class ParsedYaml:
     """The plain data of one YAML document and where each node sits.
 
     Every mapping in ``data`` carries the key ``__src__`` (a Source) so that records
-    built from it know their file and line. ``marks`` maps a path of keys and
-    indices to the (line, col) of that node, for diagnostics about any field.
+    built from it know their file and line. ``mark(path)`` finds the (line, column)
+    of any field for diagnostics, by walking the composed nodes: positions are looked
+    up only for the few fields a diagnostic names, not stored for every node.
     """
 
     file: str
     data: Any = None
-    marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    root: yaml.Node | None = field(default=None, repr=False)
+    line_offset: int = 0
 
     def mark(self, path: Path) -> tuple[int, int]:
-        """The position of the node at ``path``, or of its nearest ancestor."""
-        path = tuple(path)
-        while path:
-            if path in self.marks:
-                return self.marks[path]
-            path = path[:-1]
-        return self.marks.get((), (1, 1))
+        """The position of the node at ``path``, or of its nearest ancestor.
+
+        A key's position is the key's own; for duplicate keys, the first (the one kept).
+        """
+        node = self.root
+        if node is None:
+            return (1, 1)
+        found = _position(node, self.line_offset)
+        for step in path:
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == step:
+                        found, node = _position(key_node, self.line_offset), value_node
+                        break
+                else:
+                    break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+                if not 0 <= step < len(node.value):
+                    break
+                node = node.value[step]
+                found = _position(node, self.line_offset)
+            else:
+                break
+        return found
+
+
+def _position(node: yaml.Node, line_offset: int) -> tuple[int, int]:
+    return node.start_mark.line + 1 + line_offset, node.start_mark.column + 1
 
 
 class _Refused(Exception):
@@ -87,7 +110,7 @@ def parse_yaml(raw: bytes, file: str, line_offset: int = 0) -> ParsedYaml:
     ``line_offset`` shifts reported lines, for YAML embedded in a larger file
     (front matter of a Markdown case).
     """
-    result = ParsedYaml(file=file)
+    result = ParsedYaml(file=file, line_offset=line_offset)
     text, result.diagnostics = decode(raw, file)
     if text is None:
         return result
@@ -105,9 +128,11 @@ def parse_yaml(raw: bytes, file: str, line_offset: int = 0) -> ParsedYaml:
     if node is None:
         result.diagnostics.append(diag("Y006", file, line_offset + 1 if line_offset else 0))
         return result
-    builder = _Builder(file, line_offset, result.marks)
+    result.root = node
+    # An alias is written `*name`: without a `*` anywhere there is none to refuse.
+    builder = _Builder(file, line_offset, aliases="*" in text)
     try:
-        result.data = builder.build(node, ())
+        result.data = builder.build(node)
     except _Refused as refused:
         result.data = None
         result.diagnostics.append(refused.diagnostic)
@@ -175,10 +200,10 @@ def _translate_problem(problem: str) -> str:
 class _Builder:
     """Turns a composed node graph into plain data, refusing what ledgers never need."""
 
-    def __init__(self, file: str, line_offset: int, marks: dict[Path, tuple[int, int]]):
+    def __init__(self, file: str, line_offset: int, aliases: bool = True):
         self.file = file
         self.offset = line_offset
-        self.marks = marks
+        self.aliases = aliases
         self.seen: set[int] = set()
         self.count = 0
         self.diagnostics: list[Diagnostic] = []
@@ -186,41 +211,43 @@ class _Builder:
     def _pos(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
 
-    def build(self, node: yaml.Node, path: Path) -> Any:
-        self.count += 1
+    def _refuse(self, code: str, node: yaml.Node, **values: Any) -> _Refused:
         line, col = self._pos(node)
-        if id(node) in self.seen:
-            # The composer hands back the same node object for an alias.
-            raise _Refused(diag("Y007", self.file, line, col))
-        self.seen.add(id(node))
+        return _Refused(diag(code, self.file, line, col, **values))
+
+    def build(self, node: yaml.Node) -> Any:
+        self.count += 1
+        if self.aliases:
+            if id(node) in self.seen:
+                # The composer hands back the same node object for an alias.
+                raise self._refuse("Y007", node)
+            self.seen.add(id(node))
         if self.count > MAX_NODES:
-            raise _Refused(diag("Y013", self.file, line, col, limit=MAX_NODES))
+            raise self._refuse("Y013", node, limit=MAX_NODES)
         if node.tag not in _PLAIN_TAGS:
-            raise _Refused(diag("Y010", self.file, line, col, tag=node.tag))
-        self.marks.setdefault(path, (line, col))
+            raise self._refuse("Y010", node, tag=node.tag)
         if isinstance(node, yaml.ScalarNode):
             return node.value
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._mapping(node, path, line, col)
+            return [self.build(item) for item in node.value]
+        return self._mapping(node)
 
-    def _mapping(self, node: yaml.MappingNode, path: Path, line: int, col: int) -> dict:
+    def _mapping(self, node: yaml.MappingNode) -> dict:
+        line, col = self._pos(node)
         data: dict[str, Any] = {"__src__": Source(self.file, line, col)}
-        first_line: dict[str, int] = {}
+        keys: set[str] = set()
         for key_node, value_node in node.value:
-            key_line, key_col = self._pos(key_node)
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _Refused(
-                    diag("Y001", self.file, key_line, key_col, detail="字段名必须是文字")
-                )
+                raise self._refuse("Y001", key_node, detail="字段名必须是文字")
             key = key_node.value
             self.count += 1  # keys are nodes too: count them against the limit
-            if key in first_line:
+            if key in keys:
+                first = next(k for k, _ in node.value if k.value == key)
+                key_line, key_col = self._pos(key_node)
                 self.diagnostics.append(
-                    diag("Y002", self.file, key_line, key_col, key=key, first=first_line[key])
+                    diag("Y002", self.file, key_line, key_col, key=key, first=self._pos(first)[0])
                 )
                 continue
-            first_line[key] = key_line
-            self.marks[(*path, key)] = (key_line, key_col)
-            data[key] = self.build(value_node, (*path, key))
+            keys.add(key)
+            data[key] = self.build(value_node)
         return data
