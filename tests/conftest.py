@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import textwrap
 from pathlib import Path
 
@@ -133,3 +135,14 @@ def diagnostics_of(root: Path) -> list[Diagnostic]:
 
 def codes(root: Path) -> list[str]:
     return [d.code for d in diagnostics_of(root)]
+
+
+def search_fragments(site: Path) -> dict[str, str]:
+    """Pagefind's stored text of each indexed page, by URL (gzip, then a signature)."""
+    found = {}
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(path.read_bytes())
+        assert raw.startswith(b"pagefind_dcd"), path
+        fragment = json.loads(raw[len(b"pagefind_dcd") :])
+        found[fragment["url"]] = fragment["content"]
+    return found

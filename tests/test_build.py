@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 import socket
 import subprocess
@@ -17,7 +15,7 @@ import pytest
 
 from site_builder.pipeline import build
 
-from conftest import BASE_FILES
+from conftest import BASE_FILES, search_fragments
 
 PAYLOAD = '<script>alert(1)</script> { onmouseover="alert(2)" } [x](javascript:alert(3))'
 
@@ -55,17 +53,6 @@ def test_staff_text_is_shown_not_executed(built_site: Path) -> None:
     assert "<script>alert(1)" not in html
     assert not re.search(r"<[^>]+\sonmouseover=", html)
     assert 'href="javascript:' not in html
-
-
-def search_fragments(site: Path) -> dict[str, str]:
-    """Pagefind's stored text of each indexed page, by URL (gzip, then a signature)."""
-    found = {}
-    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
-        raw = gzip.decompress(path.read_bytes())
-        assert raw.startswith(b"pagefind_dcd"), path
-        fragment = json.loads(raw[len(b"pagefind_dcd") :])
-        found[fragment["url"]] = fragment["content"]
-    return found
 
 
 def test_search_index_holds_each_page_segmented(built_site: Path) -> None:

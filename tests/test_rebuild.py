@@ -13,8 +13,7 @@ from site_builder.pipeline import build
 from site_builder.site.engine import STATE_FILE, run_mkdocs
 from site_builder.site.hooks import split_blocks
 
-from conftest import BASE_FILES
-from test_build import search_fragments
+from conftest import BASE_FILES, search_fragments
 
 AS_OF = date(2017, 12, 1)
 LEDGER = "ledgers/r1/wcjd.yml"
@@ -96,7 +95,9 @@ def test_a_removed_ledger_leaves_no_page_behind(make_repo, tmp_path) -> None:
     entry = base[base.index("              - unit: wcjd") :]
     rounds = base + "\n" + entry.replace("unit: wcjd", "unit: jyj") + "\n"
     units = BASE_FILES["rounds/units.yml"].replace(
-        "            kind: bureau\n", "            kind: bureau\n            inspected_in: [r1]\n", 1
+        "            kind: bureau\n",
+        "            kind: bureau\n            inspected_in: [r1]\n",
+        1,
     )
     second = {
         "ledgers/r1/jyj.yml": BASE_FILES[LEDGER].replace("unit: wcjd", "unit: jyj"),
