@@ -202,7 +202,11 @@ def build_site_engine(
         dirty = final.is_dir() and _read_state(out) == current
         if dirty:
             # Pages are rewritten, not replaced, by MkDocs: copy, never hard-link.
-            shutil.copytree(final, staging, symlinks=True)
+            # The search index is made afresh below.
+            def skip_index(folder: str, names: list[str]) -> list[str]:
+                return [SEARCH_DIR] if Path(folder) == final else []
+
+            shutil.copytree(final, staging, symlinks=True, ignore=skip_index)
         run_mkdocs(config_file, dirty)
     with stage("搜索索引"):
         index_search(staging, verbose)
