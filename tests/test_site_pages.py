@@ -8,11 +8,15 @@ import io
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from site_builder.pipeline import build
+from site_builder.render.tree import NAV_ROUNDS
+
+from conftest import BASE_FILES, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +123,27 @@ def test_spreadsheet_formulas_are_not_evaluated(make_repo, tmp_path) -> None:
     result = build(make_repo({"ledgers/r1/wcjd.yml": ledger}), tmp_path / "out")
     text = (result.site_dir / "downloads/ledger.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text
+
+
+def test_many_rounds_are_one_sidebar_entry(make_repo, tmp_path) -> None:
+    """Past NAV_ROUNDS rounds the sidebar links one page listing them, not each round."""
+    count = NAV_ROUNDS + 2
+    files: dict[str, str] = {}
+    for i in range(2, count + 1):
+        files[f"rounds/r{i}.yml"] = (
+            BASE_FILES["rounds/r1.yml"]
+            .replace("id: r1", f"id: r{i}")
+            .replace("区委第一轮巡察", f"区委第{i}轮巡察")
+        )
+    rounds = ", ".join(f"r{i}" for i in range(1, count + 1))
+    files["rounds/units.yml"] = BASE_FILES["rounds/units.yml"].replace(
+        "inspected_in: [r1]", f"inspected_in: [{rounds}]", 1
+    )
+    result = build(make_repo(files), tmp_path / "out", as_of=date(2017, 12, 1), keep_going=True)
+    assert result.site_dir is not None
+    listing = (result.site_dir / "rounds/index.html").read_text(encoding="utf-8")
+    unit_page = (result.site_dir / "units/r1/wcjd/index.html").read_text(encoding="utf-8")
+    for i in range(2, count + 1):
+        assert f'href="r{i}/"' in listing, i
+        assert f"区委第{i}轮巡察" not in unit_page  # not in the sidebar
+        assert (result.site_dir / f"rounds/r{i}/index.html").is_file()

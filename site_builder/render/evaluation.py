@@ -216,8 +216,12 @@ def ranking_views(site, results: Results) -> list[RankingView]:
     return views
 
 
-def write_pages(tree, site) -> list[dict]:
-    """Write every evaluation page into ``tree``; return the nav entries of the section."""
+def write_pages(tree, site, nav_rounds: int) -> list[dict]:
+    """Write every evaluation page into ``tree``; return the nav entries of the section.
+
+    With more than ``nav_rounds`` rankings the nav links only the overview, which lists
+    them all (render/tree.py says why).
+    """
     project = site.project
     results = evaluate(project, site.history)
     rankings = ranking_views(site, results)
@@ -274,7 +278,8 @@ def write_pages(tree, site) -> list[dict]:
             render("evaluation_bulletin.md.j2", site=site, b=bulletin),
         )
     nav: list[dict] = [{"总览": "evaluation/index.md"}]
-    nav += [{f"{r.round.name}排名": f"evaluation/{r.round.id}/index.md"} for r in rankings]
+    if len(rankings) <= nav_rounds:
+        nav += [{f"{r.round.name}排名": f"evaluation/{r.round.id}/index.md"} for r in rankings]
     nav.append({"未巡先改通知": "evaluation/notices/index.md"})
     nav += [{b.bulletin.title: f"evaluation/bulletins/{b.bulletin.id}.md"} for b in bulletins]
     return nav

@@ -10,6 +10,10 @@ from site_builder.render import downloads, evaluation, views
 from site_builder.render.env import render
 
 ASSETS = ("rectify.css", "rectify.js", "rectify-search.js")
+# With more rounds than this, the sidebar links one page listing them all: the sidebar
+# is on every page, so its size multiplies by the number of pages (a city of 80
+# rounds made it a third of every page's HTML).
+NAV_ROUNDS = 12
 
 
 @dataclass
@@ -109,15 +113,19 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     for name in ASSETS:
         tree.write(f"assets/{name}", (assets / name).read_bytes())
 
+    rounds_nav: str | list[dict] = [{r.name: f"rounds/{r.id}.md"} for r in site.rounds]
+    if len(site.rounds) > NAV_ROUNDS:
+        tree.write("rounds/index.md", render("rounds.md.j2", site=site))
+        rounds_nav = "rounds/index.md"
     tree.nav = [
         {"概览": "index.md"},
         {"预警": "warnings/index.md"},
-        {"巡察轮次": [{r.name: f"rounds/{r.id}.md"} for r in site.rounds]},
+        {"巡察轮次": rounds_nav},
         {"共性问题": "common/index.md"},
         {"典型案例": "cases/index.md"},
         {"下载": "downloads/index.md"},
     ]
-    tree.nav.append({"量化评估": evaluation.write_pages(tree, site)})
+    tree.nav.append({"量化评估": evaluation.write_pages(tree, site, NAV_ROUNDS)})
     if site.guides:
         tree.nav.append({"使用指南": [{g.title: f"guide/{g.name}"} for g in site.guides]})
     tree.remove_stale()
