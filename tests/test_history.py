@@ -9,8 +9,10 @@ import sys
 
 import pytest
 
-from site_builder.history import Kind, State, read_history
+from site_builder.history import Kind, State, parallel, read_history
+from site_builder.history.cache import BlobCache, parse_blob
 from site_builder.history.change import check_change
+from site_builder.history.parallel import ParallelParse
 from site_builder.load import load_project
 
 from conftest import BASE_FILES
@@ -270,6 +272,54 @@ def test_cache_reads_only_new_blobs(repo) -> None:
     repo.commit({W: CLOSED}, "P02 销号")
     after, _ = read_history(repo.root, signers)
     assert after.blobs_parsed == 1 and len(after.events) > len(first.events)
+
+
+def test_parsing_in_processes_gives_the_same_trail(repo, tmp_path, monkeypatch) -> None:
+    """A cold read big enough for the parsing pool equals one parsed in-process."""
+    if parallel.workers() < 2:
+        pytest.skip("one core here: ledgers are parsed in-process")
+    for n in range(1, 8):  # a new version of the ledger per commit, one merged
+        text = LEDGER.replace("公务用车管理不规范", f"公务用车管理不规范（第{n}次修改）")
+        if n == 4:
+            repo.branch("edit")
+            repo.commit({W: text}, f"修改 {n}")
+            repo.checkout("main")
+            repo.merge("edit", who=REVIEWER)
+        else:
+            repo.commit({W: text}, f"修改 {n}")
+    repo.commit({W: CLOSED}, "P02 销号")
+    signers = load_project(repo.root)[0].signers
+
+    def trail(min_blobs: int, cache: str):
+        monkeypatch.setattr(parallel, "MIN_BLOBS", min_blobs)
+        history, diagnostics = read_history(repo.root, signers, cache_dir=tmp_path / cache)
+        return history, [d.as_text() for d in diagnostics]
+
+    pooled, pooled_diagnostics = trail(1, "pooled")
+    alone, alone_diagnostics = trail(10**9, "alone")
+    assert pooled.blobs_parsed == alone.blobs_parsed == 9
+    assert pooled.events == alone.events and len(alone.events) > 8
+    assert pooled_diagnostics == alone_diagnostics
+
+
+def test_the_parsing_pool_returns_what_parsing_here_would(repo, tmp_path, monkeypatch) -> None:
+    if parallel.workers() < 2:
+        pytest.skip("one core here: ledgers are parsed in-process")
+    monkeypatch.setattr(parallel, "MIN_BLOBS", 1)
+    broken = "round: r1\nunit: wcjd\nproblems: [\n"  # a YAML error travels back too
+    blobs = {
+        name: text.encode() for name, text in (("ok", LEDGER), ("closed", CLOSED), ("bad", broken))
+    }
+    wanted = [(name, W) for name in blobs]
+    cache = BlobCache(None)
+    with ParallelParse(cache, wanted) as ahead:
+        assert ahead.pool is not None
+        ahead.feed(blobs.__getitem__)
+        pooled = [cache.parse(name, W, blobs.__getitem__) for name in blobs]
+    here = [parse_blob(data, W) for data in blobs.values()]
+    assert pooled == here
+    assert cache.misses == 3 and cache.hits == 0
+    assert pooled[2][0] is None and pooled[2][1]
 
 
 # --- check-change -------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import io
 import os
 import pickle
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +67,15 @@ def _read(path: Path | None) -> object | None:
         return None
 
 
+def parse_blob(data: bytes, path: str) -> Parsed:
+    return build_record(parse_yaml(data, path), Ledger)
+
+
+def parse_packed(jobs: list[tuple[bytes, str]]) -> list[bytes]:
+    """Parse blobs and pickle each result: the work a parsing process does."""
+    return [dumps(parse_blob(data, path)) for data, path in jobs]
+
+
 class BlobCache:
     """Parsed blobs, each kept pickled: a whole history's ledgers as live objects would
     need gigabytes at city size, and most are needed once."""
@@ -77,9 +87,24 @@ class BlobCache:
         self.signatures: dict[str, tuple[str, str]] = {}
         self.dirty = False
         self.hits = self.misses = 0
+        # Blobs parsed elsewhere (history/parallel.py), arriving in the order asked for.
+        self._coming: Iterator[tuple[str, bytes]] = iter(())
         found = _read(self.path)
         if isinstance(found, tuple) and len(found) == 2:
             self.entries, self.signatures = found
+
+    def expect(self, coming: Iterator[tuple[str, bytes]]) -> None:
+        """Take (key, pickled result) pairs as they arrive, instead of parsing here."""
+        self._coming = coming
+
+    def _arrived(self, key: str) -> bytes | None:
+        for got, packed in self._coming:
+            self.entries[got] = packed
+            self.misses += 1
+            self.dirty = True
+            if got == key:
+                return packed
+        return None
 
     def parse(self, blob: str, path: str, read) -> Parsed:
         key = f"{blob}:{path}"
@@ -87,8 +112,11 @@ class BlobCache:
         if packed is not None:
             self.hits += 1
             return pickle.loads(packed)
+        packed = self._arrived(key)
+        if packed is not None:
+            return pickle.loads(packed)
         self.misses += 1
-        found = build_record(parse_yaml(read(blob), path), Ledger)
+        found = parse_blob(read(blob), path)
         self.entries[key] = dumps(found)
         self.dirty = True
         return found

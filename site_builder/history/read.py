@@ -26,6 +26,7 @@ from site_builder.history.cache import (
 )
 from site_builder.history.events import Change, Kind, diff_ledgers
 from site_builder.history.git import Commit, GitError, GraphCommit, Repository
+from site_builder.history.parallel import ParallelParse
 from site_builder.history.signoff import (
     SignOff,
     State,
@@ -181,12 +182,16 @@ def _read_history(
             events = _unpack_events(trail)
         states = LedgerStates(trail.states)
         found: list[Diagnostic] = []
-        # Git verifies signatures (an ssh-keygen per signed commit) while we parse and diff;
-        # sign-offs are decided once both are done.
-        with ThreadPoolExecutor(max_workers=1) as pool:
+        # Many blobs (a cold read) are parsed on every core (history/parallel.py); its
+        # processes start before the threads below. Git verifies signatures (an
+        # ssh-keygen per signed commit) while we parse and diff; sign-offs are decided
+        # once both are done.
+        wanted = _wanted_blobs(commits, cache, trail.paths)
+        with ParallelParse(cache, wanted) as ahead, ThreadPoolExecutor(max_workers=1) as pool:
             checking = pool.submit(_signatures, repo, cache, commits, sig_file)
-            blobs = _Prefetch(repo, _wanted_blobs(commits, cache, trail.paths))
+            blobs = _Prefetch(repo, [blob for blob, _ in wanted])
             try:
+                ahead.feed(blobs.read)
                 changed = [
                     (commit, _commit_changes(commit, blobs.read, cache, states, trail.paths, found))
                     for commit in commits
@@ -276,8 +281,8 @@ class _LazyGraph(dict):
 
 def _wanted_blobs(
     commits: list[Commit], cache: BlobCache, paths: dict[str, tuple[str, str | None]]
-) -> list[str]:
-    """The blobs ``_commit_changes`` will parse, in the order it parses them."""
+) -> list[tuple[str, str]]:
+    """(blob, path) of what ``_commit_changes`` will parse, in the order it parses them."""
     wanted, seen, latest = [], set(), {p: blob for p, (blob, _) in paths.items()}
     for commit in commits:
         for change in commit.changes:
@@ -289,7 +294,7 @@ def _wanted_blobs(
                 key = f"{blob}:{change.path}"
                 if key not in cache.entries and key not in seen:
                     seen.add(key)
-                    wanted.append(blob)
+                    wanted.append((blob, change.path))
             if change.new_blob:
                 latest[change.path] = change.new_blob
             else:

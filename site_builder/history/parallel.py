@@ -1,0 +1,78 @@
+"""Parse many ledger blobs on every core while the main process diffs them in order.
+
+A cold read parses every version of every ledger: YAML, the strict reader, pydantic.
+That is most of its time and it is independent per blob, so on a Linux machine with
+more than one core the blobs go to a pool of processes in chunks, in the order the
+diff will ask for them; each result comes back pickled (the form the blob cache keeps
+it in anyway) and the main process unpickles it when the diff reaches it. Small reads
+(a rebuild after a few commits) parse in-process: a pool would cost more than it saves.
+
+The pool forks (no re-import of the caller's main module, as spawn would need, and
+no half-second import of the models per process), and it is started before the read
+starts its own threads (git's blob stream, signature checks). CPython holds the import
+lock across fork and logging re-creates its locks in the child; the children only
+parse and pickle.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterator
+from multiprocessing.pool import Pool
+
+from site_builder.history.cache import BlobCache, parse_packed
+
+# Fewer blobs than this are parsed in-process: on 2 cores the pool paid off from a
+# few hundred blobs (bench/history.py).
+MIN_BLOBS = 400
+CHUNK = 32  # blobs a task: big enough to amortise the round trip, small to keep order
+MAX_WORKERS = 4
+
+
+def workers() -> int:
+    """Processes to parse with; 1 means in-process."""
+    if not sys.platform.startswith("linux"):
+        return 1  # fork is only safe to rely on here
+    return min(len(os.sched_getaffinity(0)), MAX_WORKERS)
+
+
+class ParallelParse:
+    """Within ``with``, ``cache.parse`` takes the blobs of ``wanted`` from a pool.
+
+    ``wanted`` is (blob id, path) in the order they will be parsed. Create it before
+    starting threads; call ``feed`` with a reader of blob bytes once there is one.
+    """
+
+    def __init__(self, cache: BlobCache, wanted: list[tuple[str, str]]) -> None:
+        self.cache = cache
+        self.wanted = wanted
+        count = workers()
+        self.pool: Pool | None = None
+        if len(wanted) >= MIN_BLOBS and count > 1:
+            self.pool = multiprocessing.get_context("fork").Pool(count)
+
+    def feed(self, read: Callable[[str], bytes]) -> None:
+        if self.pool is None:
+            return
+        jobs = [(read(blob), path) for blob, path in self.wanted]
+        chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+        results = self.pool.imap(parse_packed, chunks)
+        keys = (f"{blob}:{path}" for blob, path in self.wanted)
+
+        def arriving() -> Iterator[tuple[str, bytes]]:
+            for chunk in results:
+                for packed in chunk:
+                    yield next(keys), packed
+
+        self.cache.expect(arriving())
+
+    def __enter__(self) -> ParallelParse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cache.expect(iter(()))
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
