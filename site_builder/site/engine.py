@@ -37,6 +37,8 @@ SEARCH_DIR = "pagefind"
 _STATE_VERSION = 1
 _ENGINES = ("mkdocs", "mkdocs-material", "pagefind-bin-extended", "rectify-ledger")
 
+_HOOKS = Path(__file__).with_name("hooks.py")
+
 Stage = Callable[[str], AbstractContextManager[object]]
 
 
@@ -72,7 +74,7 @@ def write_config(root: Path, out: Path, nav: list[dict], site_name: str) -> Path
         # No MkDocs plugins: Material's search is replaced by Pagefind (run below).
         "plugins": [],
         # Our HTML blocks skip Markdown's HTML parser (site/hooks.py).
-        "hooks": [str(Path(__file__).with_name("hooks.py"))],
+        "hooks": [str(_HOOKS)],
         "extra_css": ["assets/rectify.css"],
         "extra_javascript": ["assets/rectify.js"],
     }
@@ -96,6 +98,8 @@ def fingerprint(config_file: Path, docs_dir: Path) -> str:
     base = json.loads(config_file.read_text(encoding="utf-8"))["INHERIT"]
     digest.update(Path(base).read_bytes())
     digest.update(json.dumps([_version(name) for name in _ENGINES]).encode())
+    # Our templates and hooks change the HTML of every page.
+    digest.update(_HOOKS.read_bytes())
     overrides = _overrides()
     for path in sorted(overrides.rglob("*")):
         if path.is_file():
@@ -168,7 +172,7 @@ def index_search(site: Path, verbose: bool = False) -> None:
         # The ¶ permalinks beside headings are not words.
         "--exclude-selectors",
         ".headerlink",
-        "--quiet" if verbose else "--silent",
+        *([] if verbose else ["--silent"]),
     ]
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=False)
