@@ -67,19 +67,31 @@ def test_killed_builds_leave_the_previous_site_whole(district: Path, tmp_path: P
     # new site; and when it has written half of it. (The swap itself is one system call,
     # renameat2 RENAME_EXCHANGE: there is no moment without a whole site to kill in.)
     def files_in_staging() -> int:
-        return sum(1 for p in (out / "site.new").rglob("*") if p.is_file())
+        try:
+            return sum(1 for p in (out / "site.new").rglob("*") if p.is_file())
+        except FileNotFoundError:  # the build empties a leftover staging folder first
+            return 0
 
-    points: list[tuple[str, Callable[[], bool]]] = [
-        ("pages", lambda: True),
-        ("engine", lambda: (out / "site.new" / "assets").exists()),
-        ("engine-half", lambda: files_in_staging() > len(before) // 2),
+    def rendering_since(start: float) -> bool:
+        """A page of the docs tree rewritten by this build (only changed ones are)."""
+        for page in (out / "docs").rglob("*.md"):
+            try:
+                if page.stat().st_mtime >= start:
+                    return True
+            except FileNotFoundError:  # removed as stale while we looked
+                continue
+        return False
+
+    points: list[tuple[str, Callable[[float], bool]]] = [
+        ("pages", rendering_since),
+        ("engine", lambda _: (out / "site.new" / "assets").exists()),
+        ("engine-half", lambda _: files_in_staging() > len(before) // 2),
     ]
     kills = intact = 0
     for name, reached in points:
+        start = time.time()
         proc = start_build(district, out, "2020-12-31")
-        if name == "pages":
-            time.sleep(1.5)  # loading, validating, rendering the docs tree
-        elif not wait_for(reached, proc):
+        if not wait_for(lambda reached=reached, start=start: reached(start), proc):
             proc.kill()
             pytest.fail(f"the build never reached {name}: {proc.stderr.read().decode()[-2000:]}")
         proc.send_signal(signal.SIGKILL)
