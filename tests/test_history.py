@@ -322,6 +322,26 @@ def test_the_parsing_pool_returns_what_parsing_here_would(repo, tmp_path, monkey
     assert pooled[2][0] is None and pooled[2][1]
 
 
+def test_a_parsing_process_that_dies_leaves_the_rest_to_this_one(monkeypatch) -> None:
+    if parallel.workers() < 2:
+        pytest.skip("one core here: ledgers are parsed in-process")
+    monkeypatch.setattr(parallel, "MIN_BLOBS", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 1)
+    texts = [LEDGER.replace("公务用车管理不规范", f"公务用车管理不规范{n}") for n in range(40)]
+    blobs = {f"b{n}": text.encode() for n, text in enumerate(texts)}
+    wanted = [(name, W) for name in blobs]
+    cache = BlobCache(None)
+    with ParallelParse(cache, wanted) as ahead:
+        assert ahead.pool is not None
+        for process in list(ahead.pool._processes.values()):  # a real SIGKILL, as the OOM killer
+            process.kill()
+            process.join()
+        ahead.feed(blobs.__getitem__)
+        parsed = [cache.parse(name, W, blobs.__getitem__) for name in blobs]
+    assert parsed == [parse_blob(data, W) for data in blobs.values()]
+    assert cache.misses == len(blobs)
+
+
 # --- check-change -------------------------------------------------------------------------
 
 

@@ -20,7 +20,8 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator
-from multiprocessing.pool import Pool
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from site_builder.history.cache import BlobCache, parse_packed
 
@@ -42,29 +43,43 @@ class ParallelParse:
     """Within ``with``, ``cache.parse`` takes the blobs of ``wanted`` from a pool.
 
     ``wanted`` is (blob id, path) in the order they will be parsed. Create it before
-    starting threads; call ``feed`` with a reader of blob bytes once there is one.
+    starting threads (its processes start at once); call ``feed`` with a reader of
+    blob bytes once there is one. Whatever the pool cannot do (no processes can be
+    started here, or one dies) is parsed in-process, as for a small read.
     """
 
     def __init__(self, cache: BlobCache, wanted: list[tuple[str, str]]) -> None:
         self.cache = cache
         self.wanted = wanted
+        self.pool: ProcessPoolExecutor | None = None
         count = workers()
-        self.pool: Pool | None = None
-        if len(wanted) >= MIN_BLOBS and count > 1:
-            self.pool = multiprocessing.get_context("fork").Pool(count)
+        if len(wanted) < MIN_BLOBS or count < 2:
+            return
+        try:
+            pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+            pool.submit(int).result()  # forks every process now, before the read's threads
+        except (OSError, BrokenProcessPool):  # no semaphores or processes allowed here
+            return
+        self.pool = pool
 
     def feed(self, read: Callable[[str], bytes]) -> None:
         if self.pool is None:
             return
         jobs = [(read(blob), path) for blob, path in self.wanted]
         chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-        results = self.pool.imap(parse_packed, chunks)
+        try:
+            results = self.pool.map(parse_packed, chunks)
+        except BrokenProcessPool:  # a parsing process died before the work was sent
+            return
         keys = (f"{blob}:{path}" for blob, path in self.wanted)
 
         def arriving() -> Iterator[tuple[str, bytes]]:
-            for chunk in results:
-                for packed in chunk:
-                    yield next(keys), packed
+            try:
+                for chunk in results:
+                    for packed in chunk:
+                        yield next(keys), packed
+            except BrokenProcessPool:  # a parsing process died (out of memory, killed)
+                return
 
         self.cache.expect(arriving())
 
@@ -74,5 +89,4 @@ class ParallelParse:
     def __exit__(self, *exc: object) -> None:
         self.cache.expect(iter(()))
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            self.pool.shutdown(wait=True, cancel_futures=True)

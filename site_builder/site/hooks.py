@@ -7,7 +7,7 @@ over it, and MkDocs runs that parser over the whole page once more to collect an
 ids: together about 80 % of the site engine's time. These hooks set each complete
 top-level HTML block aside before Markdown runs (a placeholder comment in its place)
 and put it back, byte for byte, into the HTML Markdown produced. The output is the
-same page (``tests/test_build.py`` builds with and without the hooks and compares).
+same page (``tests/test_rebuild.py`` builds with and without the hooks and compares).
 
 A block is taken only when it is unambiguous: it starts at the beginning of a line
 after a blank line with one of ``BLOCK_TAGS``, its tag is balanced, nothing follows
