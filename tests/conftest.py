@@ -137,12 +137,22 @@ def codes(root: Path) -> list[str]:
     return [d.code for d in diagnostics_of(root)]
 
 
+# Pagefind's index, metadata and page fragments: gzip, then this signature.
+PAGEFIND_FILES = (".pf_fragment", ".pf_index", ".pf_meta")
+_PAGEFIND_SIGNATURE = b"pagefind_dcd"
+
+
+def pagefind_payload(raw: bytes, name: str) -> bytes:
+    """What a Pagefind file holds: JSON for a fragment, CBOR for the index."""
+    raw = gzip.decompress(raw)
+    assert raw.startswith(_PAGEFIND_SIGNATURE), f"{name}: not a Pagefind file we can read"
+    return raw[len(_PAGEFIND_SIGNATURE) :]
+
+
 def search_fragments(site: Path) -> dict[str, str]:
-    """Pagefind's stored text of each indexed page, by URL (gzip, then a signature)."""
+    """Pagefind's stored text of each indexed page, by URL."""
     found = {}
     for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
-        raw = gzip.decompress(path.read_bytes())
-        assert raw.startswith(b"pagefind_dcd"), path
-        fragment = json.loads(raw[len(b"pagefind_dcd") :])
+        fragment = json.loads(pagefind_payload(path.read_bytes(), path.name))
         found[fragment["url"]] = fragment["content"]
     return found

@@ -26,22 +26,17 @@ from site_builder.pipeline import build, check_project
 from site_builder.render import render_docs
 from site_builder.render.views import build_site_data
 
-from conftest import BASE_FILES, ROOT
+from conftest import BASE_FILES, PAGEFIND_FILES, ROOT, pagefind_payload
 
 _GAPS = re.compile(r"[\s\u200b\u3000]+")  # the search index joins Chinese words with U+200B
-# Pagefind's index, metadata and page fragments: gzip, then this signature.
-_PAGEFIND = (".pf_fragment", ".pf_index", ".pf_meta")
-_PAGEFIND_SIGNATURE = b"pagefind_dcd"
 
 
 def readable_forms(raw: bytes, name: str) -> list[str]:
     """The text a file holds, in every encoding a value could hide behind."""
     if name.endswith(".gz"):
         raw = gzip.decompress(raw)
-    if name.endswith(_PAGEFIND):
-        raw = gzip.decompress(raw)
-        assert raw.startswith(_PAGEFIND_SIGNATURE), f"{name}: not a Pagefind file we can read"
-        raw = raw[len(_PAGEFIND_SIGNATURE) :]
+    if name.endswith(PAGEFIND_FILES):
+        raw = pagefind_payload(raw, name)
     text = raw.decode("utf-8", "ignore")
     forms = [text, html.unescape(text), unquote(text)]
     with contextlib.suppress(ValueError):  # \uXXXX escapes in JSON (search index, downloads)

@@ -282,7 +282,7 @@ def build_demo(target: Path, source: Path, force: bool = False) -> DemoResult:
         plan.plan_ledger(ledger, special.get(ledger.key), scripts.get(ledger.key, Script()))
 
     with tempfile.TemporaryDirectory() as tmp:
-        keys = _keys(Path(tmp))
+        keys = demo_keys(Path(tmp))
         writer = ObjectWriter(target)
         try:
             head, count = _replay(writer, plan, keys)
@@ -294,11 +294,11 @@ def build_demo(target: Path, source: Path, force: bool = False) -> DemoResult:
     return DemoResult(target, head, count, scenarios)
 
 
-def _keys(folder: Path) -> dict[str, Path]:
+def demo_keys(folder: Path) -> dict[str, Path]:
     """The shipped demo keys, copied with the permissions ssh-keygen insists on."""
     keys = {}
     for entry in (resources.files("site_builder.demo") / "keys").iterdir():
-        if entry.name.endswith(".pub") or entry.name.endswith(".md"):
+        if entry.name.endswith((".pub", ".md")):
             continue
         path = folder / entry.name
         path.write_bytes(entry.read_bytes())

@@ -55,27 +55,14 @@ def _translate(error: Any, parsed: ParsedYaml, model: type[BaseModel]) -> Diagno
         else:
             hint = "这里可用的字段：" + "、".join(known) + "。"
         return diag("S002", **where, field=name, hint=hint)
-    if kind in ("model_type", "dict_type", "model_attributes_type", "dataclass_type"):
+    if kind in _EXPECTED:
         return diag(
             "S003",
             **where,
             field=name,
             label=label,
-            expected="映射（“字段: 值”的形式）",
+            expected=_EXPECTED[kind],
             actual=_describe(value),
-        )
-    if kind == "list_type":
-        return diag(
-            "S003",
-            **where,
-            field=name,
-            label=label,
-            expected="列表（每项以“- ”开头）",
-            actual=_describe(value),
-        )
-    if kind == "string_type":
-        return diag(
-            "S003", **where, field=name, label=label, expected="文字", actual=_describe(value)
         )
     if kind == "ledger_date":
         return diag("S004", **where, field=name, label=label, value=shown)
@@ -99,6 +86,18 @@ def _translate(error: Any, parsed: ParsedYaml, model: type[BaseModel]) -> Diagno
         low, high = _bounds(model, loc)
         return diag("S007", **where, field=name, label=label, low=low, high=high, value=shown)
     return diag("S009", **where, field=name, label=label, detail=error.get("msg", kind))
+
+
+# pydantic's type errors, by the shape the field expected (S003).
+_MAPPING = "映射（“字段: 值”的形式）"
+_EXPECTED = {
+    "model_type": _MAPPING,
+    "dict_type": _MAPPING,
+    "model_attributes_type": _MAPPING,
+    "dataclass_type": _MAPPING,
+    "list_type": "列表（每项以“- ”开头）",
+    "string_type": "文字",
+}
 
 
 def _describe(value: Any) -> str:

@@ -91,12 +91,11 @@ def _version(name: str) -> str:
         return "-"
 
 
-def fingerprint(config_file: Path, docs_dir: Path) -> str:
+def fingerprint(root: Path, config_file: Path, docs_dir: Path) -> str:
     """What a page's HTML depends on besides its own source file."""
     digest = hashlib.sha256(f"v{_STATE_VERSION}".encode())
     digest.update(config_file.read_bytes())
-    base = json.loads(config_file.read_text(encoding="utf-8"))["INHERIT"]
-    digest.update(Path(base).read_bytes())
+    digest.update(_base_config(root).read_bytes())  # the file the config INHERITs
     digest.update(json.dumps([_version(name) for name in _ENGINES]).encode())
     # Our templates and hooks change the HTML of every page.
     digest.update(_HOOKS.read_bytes())
@@ -202,7 +201,7 @@ def build_site_engine(
 
     with stage("站点引擎"):
         shutil.rmtree(staging, ignore_errors=True)
-        current = fingerprint(config_file, out / "docs")
+        current = fingerprint(root, config_file, out / "docs")
         dirty = final.is_dir() and _read_state(out) == current
         if dirty:
             # Pages are rewritten, not replaced, by MkDocs: copy, never hard-link.

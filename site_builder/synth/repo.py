@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from typing import IO
 
+from site_builder.demo.scenario import demo_keys
 from site_builder.history.writer import ObjectWriter, Person
 from site_builder.synth import texts
 from site_builder.synth.plan import Step
@@ -226,25 +225,12 @@ class _Replay:
                              {path: blob})  # fmt: skip
 
 
-def _keys(folder: Path) -> dict[str, Path]:
-    """The shipped demo keys, copied with the permissions ssh-keygen insists on."""
-    keys = {}
-    for entry in (resources.files("site_builder.demo") / "keys").iterdir():
-        if entry.name.endswith((".pub", ".md")):
-            continue
-        path = folder / entry.name
-        path.write_bytes(entry.read_bytes())
-        path.chmod(stat.S_IRUSR | stat.S_IWUSR)
-        keys[entry.name] = path
-    return keys
-
-
 def replay(target: Path, steps: list[Step]) -> Replayed:
     """Write ``steps`` (in time order) as the history of a new repository at ``target``."""
     writer = SigningWriter(target)
     env = {**os.environ, "GIT_DIR": str(Path(writer.repo.git_dir))}
     with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryFile() as errors:
-        keys = _keys(Path(tmp))
+        keys = demo_keys(Path(tmp))
         process = subprocess.Popen(
             ["git", "fast-import", "--quiet", "--force", "--done"],
             stdin=subprocess.PIPE,
