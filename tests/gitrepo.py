@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import textwrap
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from conftest import write_files
@@ -16,8 +17,11 @@ STRANGER = ("孙立", "sunli@example.com")
 
 
 class GitRepo:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, start: datetime = datetime(2018, 2, 1)) -> None:
+        # By default after every closure date the tests write: a closure dated after the
+        # commit that records it is H009.
         self.root = root
+        self.start = start
         self.tick = 0
         root.mkdir(parents=True, exist_ok=True)
         self.git("init", "-q", "-b", "main")
@@ -25,7 +29,7 @@ class GitRepo:
 
     def env(self, who: tuple[str, str], committer: tuple[str, str] | None = None) -> dict:
         self.tick += 1
-        stamp = f"2017-07-{1 + self.tick // 24:02d}T{self.tick % 24:02d}:00:00+08:00"
+        stamp = (self.start + timedelta(hours=self.tick)).isoformat() + "+08:00"
         committer = committer or who
         return {
             "GIT_AUTHOR_NAME": who[0],

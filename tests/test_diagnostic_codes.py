@@ -42,6 +42,10 @@ def problem(extra: str = "", measures: str = MEASURE, pid: str = "P01") -> str:
 
 
 W = "ledgers/r1/wcjd.yml"
+ACCOUNTABLE = (
+    "      - person: 孙伟\n        responsibility: leadership\n        form: 1\n"
+    "        measure: 诫勉\n{extra}"
+)
 CASES: dict[str, tuple[dict, str, int]] = {
     # code: (files, file, line)
     "Y001": ({W: "round: r1\nunit: [wcjd\n"}, W, 3),
@@ -202,6 +206,38 @@ CASES: dict[str, tuple[dict, str, int]] = {
     "L006": ({W: HEAD + problem("    status: withdrawn\n")}, W, 6),
     "L007": ({W: HEAD + problem("    source: common\n")}, W, 6),
     "L008": ({W: HEAD + problem(measures=MEASURE + "        completed_on: 2017-10-01\n")}, W, 10),
+    "L030": (
+        {
+            W: HEAD
+            + problem(
+                "    status: closed\n    closed_on: 2099-10-01\n",
+                MEASURE + "        status: done\n        completed_on: 2017-10-01\n"
+                "        evidence: [登记台账]\n",
+            )
+        },
+        W,
+        6,
+    ),
+    "L031": (
+        {
+            W: HEAD
+            + problem("    accountability:\n" + ACCOUNTABLE.format(extra="        supersedes: 1\n"))
+        },
+        W,
+        10,
+    ),
+    "L032": (
+        {
+            W: HEAD
+            + problem(
+                "    accountability:\n"
+                + ACCOUNTABLE.format(extra="")
+                + ACCOUNTABLE.format(extra="        supersedes: 1\n")
+            )
+        },
+        W,
+        14,
+    ),
     "L009": (
         {
             W: HEAD
@@ -299,6 +335,8 @@ FILESYSTEM_CASES = {"Y009", "Y012"}
 HISTORY_CASES = {"H001", "H002", "H003", "H004", "H005"}
 # H006 (a closure's evidence file deleted): test_tamper_evidence.py, in a real repository.
 HISTORY_CASES |= {"H006"}
+# H007-H013 (governance, rewrites, accountability, future closures): test_trail_integrity.py.
+HISTORY_CASES |= {"H007", "H008", "H009", "H011", "H012", "H013"}
 # X codes come from spreadsheets; test_sheets.py triggers each from a real .xlsx workbook.
 SPREADSHEET_CASES = {f"X{n:03d}" for n in range(1, 18)}
 # E codes come from rubrics and evaluation records; test_evaluation.py triggers each.

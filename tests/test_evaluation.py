@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import docx
@@ -215,7 +216,7 @@ def test_judged_and_counted_items_are_capped(make_repo) -> None:
 
 
 def test_postponement_and_confirmed_closure_from_git(tmp_path) -> None:
-    repo = GitRepo(tmp_path / "repo")
+    repo = GitRepo(tmp_path / "repo", start=datetime(2018, 1, 11))
     signers = (
         "reviewers:\n"
         f"  - name: {REVIEWER[0]}\n    email: {REVIEWER[1]}\n    role: discipline\n    units: ['*']\n"
@@ -247,7 +248,7 @@ def test_postponement_and_confirmed_closure_from_git(tmp_path) -> None:
     history, _ = read_history(repo.root, project.signers)
     card = evaluate(project, history).card("r1", "wcjd")
     found = ratios(card)
-    # The evaluation is dated 2018-01-15, but git dates these commits July 2017.
+    # The evaluation is dated 2018-01-15; git dates these commits 2018-01-11.
     assert found["no_postponement"] == 0.5  # P02/M1 moved from 2017-12-31 to 2018-01-31
     assert found["confirmed_closures"] == 0.5  # P01 closed by a direct commit, P02 by a merge
     assert "未经审批 1 个" in card.indicators["confirmed_closures"].inputs

@@ -24,13 +24,14 @@ from pathlib import Path
 from site_builder.diagnostics import Diagnostic
 from site_builder.load.records import build_record
 from site_builder.load.yaml_strict import parse_yaml
+from site_builder.model.district import Signers
 from site_builder.model.ledger import Ledger
 from site_builder.model.source import Source
 
 # Bump when the model or the loader changes what a blob parses into.
 SCHEMA_VERSION = 2
 CACHE_FORMAT = 2  # 2: each parsed blob pickled on its own, unpickled when used
-TRAIL_VERSION = 1
+TRAIL_VERSION = 2  # 2: the signers in force and governance changes
 
 Parsed = tuple[Ledger | None, list[Diagnostic]]
 
@@ -177,6 +178,8 @@ class Trail:
     main_line: set[str] = field(default_factory=set)
     states: dict[str, bytes] = field(default_factory=dict)
     paths: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # blob, ledger key
+    signers: Signers | None = None  # the signers file in force at ``head``
+    governance: list = field(default_factory=list)  # GovernanceChange of each commit
 
 
 class TrailCache:

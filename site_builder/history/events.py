@@ -21,7 +21,8 @@ class Kind(StrEnum):
     OWNER_CHANGED = "owner_changed"
     EVIDENCE_ADDED = "evidence_added"
     EVIDENCE_REMOVED = "evidence_removed"
-    CLOSURE_REWRITTEN = "closure_rewritten"  # closure date or evidence changed while closed
+    CLOSURE_REWRITTEN = "closure_rewritten"  # a closed or withdrawn item edited without reopening
+    ACCOUNTABILITY_ALTERED = "accountability_altered"  # an entry removed or edited (append-only)
 
 
 KIND_LABELS = {
@@ -37,7 +38,31 @@ KIND_LABELS = {
     Kind.OWNER_CHANGED: "调整责任人",
     Kind.EVIDENCE_ADDED: "补充佐证",
     Kind.EVIDENCE_REMOVED: "删除佐证",
-    Kind.CLOSURE_REWRITTEN: "改写销号信息",
+    Kind.CLOSURE_REWRITTEN: "已销号事项被修改",
+    Kind.ACCOUNTABILITY_ALTERED: "问责记录被删改",
+}
+
+# What a closed (销号) or withdrawn problem keeps: changing any of these needs a reopening.
+# Long-term mechanisms (长效机制) are left out: their enforcement is recorded after closure.
+_FROZEN_PROBLEM = ("title", "description", "category", "source", "common_code", "closed_on",
+                   "withdrawn_reason")  # fmt: skip
+_FROZEN_MEASURE = ("text", "deadline", "owner", "leader", "completed_on", "evidence",
+                   "withdrawn_reason")  # fmt: skip
+FIELD_LABELS = {
+    "title": "标题",
+    "description": "问题描述",
+    "category": "问题类别",
+    "source": "问题来源",
+    "common_code": "共性问题编号",
+    "closed_on": "销号日期",
+    "withdrawn_reason": "撤销理由",
+    "text": "措施内容",
+    "deadline": "完成时限",
+    "owner": "整改责任人",
+    "leader": "责任领导",
+    "completed_on": "完成日期",
+    "evidence": "佐证材料",
+    "measures": "整改措施",
 }
 
 
@@ -92,9 +117,56 @@ def _problem_status(ref: str, old: Problem | None, new: Problem) -> list[Change]
             "withdrawn": Kind.WITHDRAWN,
         }.get(new.status, Kind.REOPENED if was == "closed" else Kind.STATUS_CHANGED)
         out.append(Change(ref, kind, was, new.status))
-    elif old and new.status == "closed" and old.closed_on != new.closed_on:
-        out.append(Change(ref, Kind.CLOSURE_REWRITTEN, _text(old.closed_on), _text(new.closed_on)))
+    elif old and new.status in ("closed", "withdrawn"):
+        changed = [f for f in _FROZEN_PROBLEM if getattr(old, f) != getattr(new, f)]
+        if _measure_ids(old) != _measure_ids(new):
+            changed.append("measures")
+        if changed:
+            out.append(_rewrite(ref, changed, old, new))
+    if old is not None:
+        out += _accountability(ref, old, new)
     return out
+
+
+def _measure_ids(problem: Problem) -> list[str]:
+    return [m.id for m in problem.measures]
+
+
+def _dump(value: object) -> object:
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    return value.model_dump() if hasattr(value, "model_dump") else value
+
+
+def _rewrite(ref: str, fields: list[str], old: object, new: object) -> Change:
+    """A closed or withdrawn item edited in place: which fields, and from what to what."""
+    what = "、".join(FIELD_LABELS[f] for f in fields)
+    first = next((f for f in fields if f != "measures"), None)
+    before = _summary(getattr(old, first)) if first else "、".join(_measure_ids(old))
+    after = _summary(getattr(new, first)) if first else "、".join(_measure_ids(new))
+    return Change(ref, Kind.CLOSURE_REWRITTEN, f"{what}：{before}", after)
+
+
+def _summary(value: object) -> str:
+    if isinstance(value, list):
+        return "；".join(getattr(v, "title", str(v)) for v in value) or "（空）"
+    return "（空）" if value is None else str(value)
+
+
+def _accountability(ref: str, old: Problem, new: Problem) -> list[Change]:
+    """Accountability entries are append-only: every earlier entry must still be there as it
+    was; corrections are new entries that supersede an earlier one."""
+    remaining = [_dump(a) for a in new.accountability]
+    gone = []
+    for entry in old.accountability:
+        dumped = _dump(entry)
+        if dumped in remaining:
+            remaining.remove(dumped)
+        else:
+            gone.append(entry)
+    return [
+        Change(ref, Kind.ACCOUNTABILITY_ALTERED, f"{a.person}（{a.measure}）", None) for a in gone
+    ]
 
 
 def _measure_changes(ref: str, old: Measure | None, new: Measure | None) -> list[Change]:
@@ -115,6 +187,9 @@ def _measure_changes(ref: str, old: Measure | None, new: Measure | None) -> list
             out.append(Change(ref, Kind.STATUS_CHANGED, was, new.status))
     if old is None:
         return out
+    if old.status in ("done", "withdrawn") and new.status == old.status:
+        changed = [f for f in _FROZEN_MEASURE if _dump(getattr(old, f)) != _dump(getattr(new, f))]
+        return out + ([_rewrite(ref, changed, old, new)] if changed else [])
     if old.deadline != new.deadline:
         if old.deadline and new.deadline and new.deadline > old.deadline:
             days = (new.deadline - old.deadline).days
@@ -126,18 +201,6 @@ def _measure_changes(ref: str, old: Measure | None, new: Measure | None) -> list
             out.append(Change(ref, Kind.OWNER_CHANGED, getattr(old, field), getattr(new, field)))
     old_ev = [e.title for e in old.evidence]
     new_ev = [e.title for e in new.evidence]
-    added = [e for e in new_ev if e not in old_ev]
-    removed = [e for e in old_ev if e not in new_ev]
-    if (
-        old.status == "done"
-        and new.status == "done"
-        and (added or removed or old.completed_on != new.completed_on)
-    ):
-        detail = "；".join(removed) if removed else _text(old.completed_on)
-        out.append(
-            Change(ref, Kind.CLOSURE_REWRITTEN, detail, "；".join(added) or _text(new.completed_on))
-        )
-    else:
-        out += [Change(ref, Kind.EVIDENCE_ADDED, new=e) for e in added]
-        out += [Change(ref, Kind.EVIDENCE_REMOVED, old=e) for e in removed]
+    out += [Change(ref, Kind.EVIDENCE_ADDED, new=e) for e in new_ev if e not in old_ev]
+    out += [Change(ref, Kind.EVIDENCE_REMOVED, old=e) for e in old_ev if e not in new_ev]
     return out

@@ -59,6 +59,7 @@ class GraphCommit:
     author_email: str
     author_date: str
     subject: str
+    committer_email: str = ""
 
 
 _FORMAT = "%x1e" + "%x00".join(["%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%B"]) + "%x00"
@@ -173,6 +174,30 @@ class Repository:
         for record in output.split("\x1e")[1:]:
             yield _parse_record(record)
 
+    def merge_own_paths(self, rev: str, paths: list[str]) -> dict[str, dict[str, tuple]]:
+        """First-parent merges of ``rev`` whose result differs from every parent in a path
+        under ``paths`` (git's combined diff): merge -> path -> blob in each parent.
+
+        A merge's version of any other path is one of its parents' versions, so only
+        these paths can hold changes the merge made itself.
+        """
+        args = ["log", "--first-parent", "--merges", "--diff-merges=combined", "--raw", "-z",
+                "--no-renames", "--no-abbrev", "--format=%x1e%H", rev, "--", *paths]  # fmt: skip
+        found: dict[str, dict[str, tuple]] = {}
+        for record in self._run(args).split("\x1e")[1:]:
+            sha, _, rest = record.partition("\0")
+            tokens = rest.lstrip("\0\n").split("\0")
+            for meta, path in zip(tokens[0::2], tokens[1::2], strict=False):
+                colons = len(meta) - len(meta.lstrip(":"))
+                if colons < 2:
+                    continue
+                fields = meta[colons:].split(" ")
+                blobs = fields[colons + 1 : 2 * colons + 1]  # the parents' blobs
+                found.setdefault(sha.strip(), {})[path] = tuple(
+                    None if b == NULL_SHA else b for b in blobs
+                )
+        return found
+
     def signatures(self, shas: list[str], allowed_signers: Path) -> dict[str, tuple[str, str]]:
         """sha -> (%G?, %GS) for ``shas``, verified against ``allowed_signers`` in one process."""
         if not shas:
@@ -238,16 +263,16 @@ class Repository:
             raise GitError(f"git 命令失败：{(exc.stderr or str(exc)).strip()}") from exc
 
 
-_GRAPH_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%s"
+_GRAPH_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%ce%x00%s"
 
 
 def _parse_graph(out: str) -> dict[str, GraphCommit]:
     fields = out.split("\0")
     graph = {}
-    for i in range(0, len(fields) - 5, 6):
-        sha, parents, name, email, date, subject = fields[i : i + 6]
+    for i in range(0, len(fields) - 6, 7):
+        sha, parents, name, email, date, committer, subject = fields[i : i + 7]
         sha = sha.lstrip("\n")
-        graph[sha] = GraphCommit(sha, tuple(parents.split()), name, email, date, subject)
+        graph[sha] = GraphCommit(sha, tuple(parents.split()), name, email, date, subject, committer)
     return graph
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -26,14 +27,22 @@ from site_builder.history.cache import (
 )
 from site_builder.history.events import Change, Kind, diff_ledgers
 from site_builder.history.git import Commit, GitError, GraphCommit, Repository
+from site_builder.history.governance import (
+    GOVERNANCE_FOLDERS,
+    SIGNERS_PATH,
+    GovernanceChange,
+    judge,
+)
 from site_builder.history.parallel import ParallelParse
 from site_builder.history.signoff import (
     SignOff,
     State,
     allowed_signers,
     approves,
-    branch_authors,
     decide,
+    empty_merge,
+    identities,
+    merged_in_merge,
 )
 from site_builder.model.district import Signers
 from site_builder.model.ledger import Ledger
@@ -94,6 +103,9 @@ class History:
     events: list[Event] = field(default_factory=list)
     commits: int = 0
     blobs_parsed: int = 0
+    # Main-line commits that changed the signers file, settings, rubric, CODEOWNERS or
+    # workflows, with their approval.
+    governance: list[GovernanceChange] = field(default_factory=list)
 
     def for_item(self, ref: str) -> list[Event]:
         return [e for e in self.events if e.item == ref or e.item.startswith(ref + "/")]
@@ -115,9 +127,14 @@ class History:
 
 
 def read_history(
-    root: Path, signers: Signers, cache_dir: Path | None = None
+    root: Path, signers: Signers | None = None, cache_dir: Path | None = None
 ) -> tuple[History, list[Diagnostic]]:
-    """Events of every ledger item along the first-parent line of HEAD."""
+    """Events of every ledger item along the first-parent line of HEAD.
+
+    Sign-offs are judged against the signers file as it stood before each approving
+    commit (history/governance.py); ``signers`` (HEAD's) is not used for that and is
+    accepted for callers that have it.
+    """
     with _cyclic_gc_paused():
         return _read_history(root, signers, cache_dir)
 
@@ -154,19 +171,19 @@ def _read_history(
                 diag("H005", ".", detail="这是浅克隆（shallow clone），早期提交缺失")
             )
         folder = cache_dir if cache_dir else repo.git_dir / "rectify"
-        sig_file = allowed_signers(signers, Path(tmp))
         trails = TrailCache(None if history.shallow else folder)
-        key = _trail_key(signers, sig_file)
+        key = _trail_key()
         trail = trails.load(key)
         if trail is not None and trail.head == history.head:
             history.events, history.commits = _unpack_events(trail), trail.commits
+            history.governance = list(trail.governance)
             return history, diagnostics + trail.diagnostics
         start = _extends(repo, trail, history.head) if trail is not None else None
         if start is None:  # read everything; parsed blobs come from the blob cache
             trail = Trail(key, history.head)
             cache = BlobCache(folder)
             graph: dict = repo.graph()
-            commits = list(repo.main_line("HEAD", ["ledgers"]))
+            span = "HEAD"
             sha = history.head
             while sha in graph:  # the first-parent chain, for telling branch commits apart
                 trail.main_line.add(sha)
@@ -177,9 +194,12 @@ def _read_history(
             assert trail is not None
             cache = BlobCache(None)
             graph = _LazyGraph(repo, start[1])
-            commits = list(repo.main_line(f"{trail.head}..HEAD", ["ledgers"]))
+            span = f"{trail.head}..HEAD"
             trail.main_line.update(start[0])
             events = _unpack_events(trail)
+        commits = list(repo.main_line(span, ["ledgers", *GOVERNANCE_FOLDERS]))
+        own = repo.merge_own_paths(span, ["ledgers"])
+        signer_files = _signer_files(repo, commits)
         states = LedgerStates(trail.states)
         found: list[Diagnostic] = []
         # Many blobs (a cold read) are parsed on every core (history/parallel.py); its
@@ -188,24 +208,55 @@ def _read_history(
         # once both are done.
         wanted = _wanted_blobs(commits, cache, trail.paths)
         with ParallelParse(cache, wanted) as ahead, ThreadPoolExecutor(max_workers=1) as pool:
-            checking = pool.submit(_signatures, repo, cache, commits, sig_file)
+            main_line = trail.main_line
+            judging = pool.submit(
+                judge,
+                commits,
+                trail.signers,
+                signer_files,
+                approves,
+                lambda shas, signers: _signatures(repo, cache, shas, signers, Path(tmp)),
+                lambda commit: identities(commit, graph, main_line),
+            )
             blobs = _Prefetch(repo, [blob for blob, _ in wanted])
             try:
                 ahead.feed(blobs.read)
                 changed = [
-                    (commit, _commit_changes(commit, blobs.read, cache, states, trail.paths, found))
+                    (
+                        commit,
+                        _commit_changes(
+                            commit,
+                            blobs.read,
+                            cache,
+                            states,
+                            trail.paths,
+                            found,
+                            own.get(commit.sha, {}),
+                            _recorded_on(commit, graph),
+                        ),
+                    )
                     for commit in commits
                 ]
             finally:
                 blobs.close()
-            signatures = checking.result()
+            judged = judging.result()
         for commit, by_ledger in changed:
-            for unit, changes in by_ledger:
-                signature = signatures.get(commit.sha)
-                signoff = _signoff(
-                    commit, unit, signers, graph, trail.main_line, signature, history.shallow
-                )
-                events += [_event(c, commit, signoff, graph) for c in changes]
+            authors, empty_side = identities(commit, graph, main_line)
+            for unit, changes, own_items in by_ledger:
+                signers = judged.signers_before[commit.sha]
+                signature = judged.signatures.get(commit.sha)
+                signoff = _signoff(commit, unit, signers, authors, signature, history.shallow)
+                for change in changes:
+                    if commit.is_merge and empty_side:
+                        events.append(_event(change, commit, empty_merge(commit), graph, True))
+                    elif change.item in own_items:
+                        events.append(_event(change, commit, merged_in_merge(commit), graph, True))
+                    else:
+                        events.append(_event(change, commit, signoff, graph))
+        trail.signers = judged.signers
+        trail.governance += judged.changes
+        found += judged.diagnostics
+        history.governance = list(trail.governance)
         history.events = events
         history.commits = trail.commits + len(commits)
         history.blobs_parsed = cache.misses
@@ -217,19 +268,39 @@ def _read_history(
         return history, diagnostics + trail.diagnostics
 
 
-def _trail_key(signers: Signers, allowed: Path | None) -> str:
-    """Everything a cached trail depends on besides the commits: who signs, with which
-    keys, and the code that turns commits into events."""
+def _trail_key() -> str:
+    """Everything a cached trail depends on besides the commits: the code that turns
+    commits into events and judges sign-offs (the signers come from the history itself)."""
     from site_builder.diagnostics import catalogue
-    from site_builder.history import cache, events, git, signoff
+    from site_builder.history import cache, events, git, governance, signoff
     from site_builder.load import records, yaml_strict
-    from site_builder.model import ledger, types
+    from site_builder.model import district, ledger, types
 
-    modules = (catalogue, cache, events, git, signoff, records, yaml_strict, ledger, types)
-    digest = hashlib.sha256(signers.model_dump_json().encode())
-    digest.update(allowed.read_bytes() if allowed else b"")
-    digest.update(code_digest(*modules, sys.modules[__name__]).encode())
+    modules = (catalogue, cache, events, git, governance, signoff, records, yaml_strict, ledger,
+               district, types)  # fmt: skip
+    digest = hashlib.sha256(code_digest(*modules, sys.modules[__name__]).encode())
     return f"{SCHEMA_VERSION}:{digest.hexdigest()}"
+
+
+def _signer_files(repo: Repository, commits: list[Commit]) -> dict[str, bytes]:
+    """The content of every signers-file version the commits bring in (a handful)."""
+    blobs = {c.new_blob for commit in commits for c in commit.changes if c.path == SIGNERS_PATH}
+    return {blob: repo.blob(blob) for blob in blobs if blob}
+
+
+def _recorded_on(commit: Commit, graph: dict) -> date | None:
+    """The earliest date of the commit that landed a change and the branch tip that wrote it:
+    a closure dated after it was recorded in the future."""
+    stamps = [commit.author_date]
+    if commit.is_merge and (tip := graph.get(commit.parents[1])) is not None:
+        stamps.append(tip.author_date)
+    days = []
+    for stamp in stamps:
+        try:
+            days.append(date.fromisoformat(stamp[:10]))
+        except ValueError:
+            continue
+    return min(days) if days else None
 
 
 def _extends(
@@ -342,20 +413,21 @@ def _unpack_events(trail: Trail) -> list[Event]:
 
 
 def _signatures(
-    repo: Repository, cache: BlobCache, commits: list[Commit], allowed: Path | None
+    repo: Repository, cache: BlobCache, shas: list[str], signers: Signers, folder: Path
 ) -> dict[str, tuple[str, str]]:
-    """Signature checks of the approving commits; each commit is verified once, ever."""
+    """Signature checks of approving commits against the keys ``signers`` lists; each
+    commit is verified once for a set of keys, ever."""
+    allowed = allowed_signers(signers, folder)
     if allowed is None:
         return {}
     digest = hashlib.sha256(allowed.read_bytes()).hexdigest()[:16]
-    wanted = [c.sha for c in commits if approves(c)]
-    missing = [sha for sha in wanted if f"{sha}:{digest}" not in cache.signatures]
+    missing = [sha for sha in shas if f"{sha}:{digest}" not in cache.signatures]
     for sha, found in repo.signatures(missing, allowed).items():
         cache.signatures[f"{sha}:{digest}"] = found
         cache.dirty = True
     return {
         sha: cache.signatures[f"{sha}:{digest}"]
-        for sha in wanted
+        for sha in shas
         if f"{sha}:{digest}" in cache.signatures
     }
 
@@ -367,11 +439,22 @@ def _commit_changes(
     state: LedgerStates,
     paths: dict[str, tuple[str, str | None]],
     diagnostics: list[Diagnostic],
-) -> list[tuple[str, list[Change]]]:
-    """(unit, item changes) of each ledger ``commit`` changed; ``state`` moves on past it."""
+    own_paths: dict[str, tuple] | None = None,
+    recorded_on: date | None = None,
+) -> list[tuple[str, list[Change], set[str]]]:
+    """(unit, item changes, items the merge changed itself) of each ledger ``commit``
+    changed; ``state`` moves on past it.
+
+    ``own_paths`` (merges only) are the paths whose merged version differs from every
+    parent: an item there that differs from the side branch's version was written in
+    the merge itself.
+    """
+    own_paths = own_paths or {}
+    side: dict[str, Ledger | None] = {}
     before: dict[str, Ledger | None] = {}
     after: dict[str, Ledger | None] = {}
     key_at: dict[str, str] = {}  # path -> ledger key of its old version
+    path_of: dict[str, str] = {}  # ledger key -> the path of its new version
     for change in commit.changes:
         if not LEDGER_PATH.match(change.path):
             continue
@@ -411,6 +494,9 @@ def _commit_changes(
                 before.pop(key_at.get(change.path, ""), None)
                 continue
             after[new.key] = new
+            path_of[new.key] = change.path
+            if change.path in own_paths:
+                side[new.key] = _side_version(own_paths[change.path], change.path, read, cache)
         else:
             paths.pop(change.path, None)
     changed = []
@@ -425,33 +511,89 @@ def _commit_changes(
         else:
             state.pop(key, None)
         if changes:
-            changed.append((key.split("/")[1], changes))
+            mine = {
+                c.item for c in changes if key in side and not _same_item(c.item, new, side[key])
+            }
+            changed.append((key.split("/")[1], changes, mine))
+            if new is not None:
+                diagnostics += _future_closures(changes, new, recorded_on, path_of.get(key, ""))
     return changed
+
+
+def _side_version(parents: tuple, path: str, read, cache: BlobCache) -> Ledger | None:
+    """The ledger at ``path`` as the merge's side branch had it."""
+    blob = parents[1] if len(parents) == 2 else None  # octopus merges: every change is own
+    if not blob:
+        return None
+    ledger, _ = cache.parse(blob, path, read)
+    return ledger
+
+
+def _item(ledger: Ledger | None, ref: str) -> object | None:
+    if ledger is None:
+        return None
+    parts = ref.split("/")
+    problem = next((p for p in ledger.problems if p.id == parts[2]), None)
+    if problem is None:
+        return None
+    if len(parts) == 3:
+        return problem.model_dump(exclude={"measures"})
+    measure = next((m for m in problem.measures if m.id == parts[3]), None)
+    return measure.model_dump() if measure is not None else None
+
+
+def _same_item(ref: str, merged: Ledger | None, side: Ledger | None) -> bool:
+    """Whether the merge's version of an item is the side branch's (it brought it in)."""
+    return side is not None and _item(merged, ref) == _item(side, ref)
+
+
+def _future_closures(
+    changes: list[Change], ledger: Ledger, recorded_on: date | None, path: str
+) -> list[Diagnostic]:
+    """Closures dated after the commit that records them (H009)."""
+    if recorded_on is None:
+        return []
+    found = []
+    for change in changes:
+        if change.kind not in (Kind.CLOSED, Kind.COMPLETED, Kind.CLOSURE_REWRITTEN):
+            continue
+        record = _record_of(ledger, change.item)
+        day = getattr(record, "closed_on", None) or getattr(record, "completed_on", None)
+        if day is not None and day > recorded_on:
+            line = record.src.line if record is not None else 0
+            found.append(
+                diag("H009", path, line, 0, item=change.item, day=day, recorded=recorded_on)
+            )
+    return found
+
+
+def _record_of(ledger: Ledger, ref: str):
+    parts = ref.split("/")
+    problem = next((p for p in ledger.problems if p.id == parts[2]), None)
+    if problem is None or len(parts) == 3:
+        return problem
+    return next((m for m in problem.measures if m.id == parts[3]), None)
 
 
 def _signoff(
     commit: Commit,
     unit: str,
     signers: Signers,
-    graph: dict,
-    main_line: set[str],
+    authors: set[str],
     signature: tuple[str, str] | None,
     shallow: bool,
 ) -> SignOff:
-    authors = (
-        branch_authors(commit, graph, main_line)
-        if commit.is_merge
-        else {commit.author_email.strip().lower()}
-    )
-    signoff = decide(commit, unit, signers, authors, signature)
     if shallow and not commit.parents:
         return SignOff(State.UNCONFIRMED, commit.sha, reason="浅克隆的边界提交，无法确认审批")
-    return signoff
+    return decide(commit, unit, signers, authors, signature)
 
 
-def _event(change: Change, commit: Commit, signoff: SignOff, graph: dict) -> Event:
-    # A merge's change was written on its branch: credit the branch tip's author and message.
-    made = graph.get(commit.parents[1]) if commit.is_merge else None
+def _event(
+    change: Change, commit: Commit, signoff: SignOff, graph: dict, own: bool = False
+) -> Event:
+    # A merge's change was written on its branch: credit the branch tip's author and
+    # message; a change the merge made itself is the merger's.
+    made = graph.get(commit.parents[1]) if commit.is_merge and not own else None
     if made is None:
         made = commit
     return Event(

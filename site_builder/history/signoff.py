@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
@@ -73,8 +74,9 @@ def allowed_signers(signers: Signers, folder: Path) -> Path | None:
     return path
 
 
-def branch_authors(commit: Commit, graph: dict, main_line: set[str]) -> set[str]:
-    """Author emails of the commits a merge brought in (its side branches)."""
+def side_identities(commit: Commit, graph: dict, main_line: set[str]) -> tuple[set[str], bool]:
+    """Author and committer emails of every commit a merge brought in (its side branches),
+    and whether it brought in none: a side parent already on the main line."""
     emails: set[str] = set()
     stack = list(commit.parents[1:])
     seen: set[str] = set()
@@ -84,8 +86,41 @@ def branch_authors(commit: Commit, graph: dict, main_line: set[str]) -> set[str]
             continue
         seen.add(sha)
         emails.add(graph[sha].author_email.strip().lower())
+        emails.add(graph[sha].committer_email.strip().lower())
         stack.extend(graph[sha].parents)
-    return emails
+    return emails, not seen
+
+
+def identities(commit: Commit, graph: dict, main_line: set[str]) -> tuple[set[str], bool]:
+    """Who wrote what ``commit`` brought into the main line (four eyes compares the approver
+    with each), and whether it is a merge that brought nothing in."""
+    if commit.is_merge:
+        return side_identities(commit, graph, main_line)
+    return {commit.author_email.strip().lower(), commit.committer_email.strip().lower()}, False
+
+
+def empty_merge(commit: Commit) -> SignOff:
+    """A merge whose side parent is already on the main line approves nothing."""
+    return SignOff(
+        State.UNCONFIRMED,
+        commit.sha,
+        commit.author_name,
+        commit.author_email,
+        via="merge",
+        reason="合并的分支已在主线上，没有带入任何修改；合并提交自身的修改不算审批",
+    )
+
+
+def merged_in_merge(commit: Commit) -> SignOff:
+    """Changes a merge commit carries that are in neither parent: written by the merger."""
+    return SignOff(
+        State.SELF_APPROVED,
+        commit.sha,
+        commit.author_name,
+        commit.author_email,
+        via="merge",
+        reason="合并时夹带的修改（不在被合并的分支中），由合并人自己写入，未经他人审批",
+    )
 
 
 def approves(commit: Commit) -> bool:
@@ -118,19 +153,78 @@ def decide(
     else:
         return SignOff(State.UNCONFIRMED, commit.sha, via="direct", reason="直接提交，未经审批合并")
 
+    return _judge(commit, signers, authors, signature, name, email, via, unit=unit)
+
+
+def decide_governance(
+    commit: Commit,
+    signers: Signers,
+    authors: set[str],
+    signature: tuple[str, str] | None,
+    empty_side: bool = False,
+) -> SignOff:
+    """The sign-off of a governance change: approved by a reviewer listed before it with a
+    governance role, not one of its writers, signed as the policy asks."""
+    if empty_side:
+        return empty_merge(commit)
+    trailers = _TRAILER.findall(commit.message)
+    match = _IDENTITY.match(trailers[-1]) if trailers else None
+    if match:
+        name, email, via = match.group(1), match.group(2), "trailer"
+    elif commit.is_merge:
+        name, email, via = commit.author_name, commit.author_email, "merge"
+    else:
+        return SignOff(State.UNCONFIRMED, commit.sha, via="direct", reason="直接提交，未经审批合并")
+    return _judge(commit, signers, authors, signature, name, email, via, governance=True)
+
+
+def _judge(
+    commit: Commit,
+    signers: Signers,
+    authors: set[str],
+    signature: tuple[str, str] | None,
+    name: str,
+    email: str,
+    via: str,
+    unit: str = "",
+    governance: bool = False,
+) -> SignOff:
     reviewer = signers.by_identity(name, email)
     base = {"commit": commit.sha, "approver": name, "approver_email": email, "via": via}
     if reviewer is None:
         return SignOff(
-            State.UNKNOWN_REVIEWER, **base, reason="审批人不在签字人名单（rounds/signers.yml）中"
+            State.UNKNOWN_REVIEWER,
+            **base,
+            reason="审批时审批人不在签字人名单（rounds/signers.yml）中",
         )
-    if not reviewer.may_approve(unit):
+    day = _day(commit.author_date)
+    if day is not None and not reviewer.serves_on(day):
+        term = f"{reviewer.since or '…'} 至 {reviewer.until or '…'}"
+        return SignOff(
+            State.UNKNOWN_REVIEWER,
+            **base,
+            reason=f"{reviewer.name} 的审批期限为 {term}，审批日不在期内",
+        )
+    if governance and reviewer.role not in signers.policy.governance_roles:
+        return SignOff(
+            State.UNKNOWN_REVIEWER,
+            **base,
+            reason=f"{reviewer.name} 的角色不能审批签字人名单、设置、评估细则或工作流程的修改",
+        )
+    if not governance and not reviewer.may_approve(unit):
         return SignOff(
             State.UNKNOWN_REVIEWER, **base, reason=f"{reviewer.name} 无权审批单位 {unit}"
         )
     if email.strip().lower() in authors:
         return SignOff(State.SELF_APPROVED, **base, reason="审批人同时是修改人，不符合“四眼原则”")
     return _signature(signature, reviewer.email, via, signers, base)
+
+
+def _day(stamp: str) -> date | None:
+    try:
+        return date.fromisoformat(stamp[:10])
+    except ValueError:
+        return None
 
 
 def _signature(

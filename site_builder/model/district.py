@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -174,9 +175,18 @@ class Reviewer(Record):
     units: Annotated[list[Text], ListOf] = []  # unit ids, or "*" for every unit
     ssh_key: OptText = None  # "ssh-ed25519 AAAA..." public key
     github: OptText = None  # login on the code-hosting platform, for CODEOWNERS
+    # The term of office: approvals dated before ``since`` or after ``until`` do not count.
+    # A reviewer who leaves keeps every approval made while listed.
+    since: OptDate = None
+    until: OptDate = None
 
     def may_approve(self, unit: str) -> bool:
         return "*" in self.units or unit in self.units
+
+    def serves_on(self, day: date) -> bool:
+        return (self.since is None or self.since <= day) and (
+            self.until is None or day <= self.until
+        )
 
 
 class PlatformKey(Record):
@@ -188,6 +198,9 @@ class PlatformKey(Record):
 
 class SignaturePolicy(Record):
     require_signature: bool = False
+    # Who may approve a governance change (the signers file, settings, the evaluation
+    # rubric, CODEOWNERS, the workflows): a reviewer listed before it with one of these roles.
+    governance_roles: Annotated[list[ReviewerRole], ListOf] = ["inspection_office", "discipline"]
     platform_keys: Annotated[list[PlatformKey], ListOf] = []
 
 

@@ -12,6 +12,7 @@ from site_builder.model.types import (
     Level,
     ListOf,
     OptDate,
+    OptNumber,
     OptText,
     Record,
     Text,
@@ -67,6 +68,10 @@ class Accountability(Record):
     form: Level
     measure: Text
     decided_on: OptDate = None
+    # Entries are append-only: a correction is a new entry naming the one it replaces
+    # (its number in the list, from 1) with the reason.
+    supersedes: OptNumber = None
+    correction_reason: OptText = None
 
 
 class Problem(Record):
@@ -85,11 +90,18 @@ class Problem(Record):
     leadership_exempt_reason: OptText = None
 
     @property
+    def current_accountability(self) -> list[Accountability]:
+        """The entries that stand: those no later entry supersedes."""
+        replaced = {a.supersedes for a in self.accountability if a.supersedes}
+        return [a for i, a in enumerate(self.accountability, 1) if i not in replaced]
+
+    @property
     def accountability_is_soft(self) -> bool:
         """Only direct responsibility pursued, none for leadership, and no reason given (问责偏软)."""
+        standing = self.current_accountability
         return (
-            bool(self.accountability)
-            and all(a.responsibility == "direct" for a in self.accountability)
+            bool(standing)
+            and all(a.responsibility == "direct" for a in standing)
             and not self.leadership_exempt_reason
         )
 

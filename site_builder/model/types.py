@@ -93,6 +93,9 @@ Text = Annotated[str, BeforeValidator(_required_text)]
 OptText = Annotated[str | None, BeforeValidator(_strip), BeforeValidator(_empty_to_none)]
 Level = Annotated[int, BeforeValidator(_to_int), Field(ge=1, le=4)]
 PositiveInt = Annotated[int, BeforeValidator(_to_int), Field(ge=0)]
+OptNumber = Annotated[
+    int | None, BeforeValidator(_to_int), BeforeValidator(_empty_to_none), Field(ge=1)
+]
 ListOf = BeforeValidator(_list_or_empty)
 
 

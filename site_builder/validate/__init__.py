@@ -31,6 +31,7 @@ CHECKS: list[Check] = [
     ledger_rules.closure_rules,
     ledger_rules.plan_rules,
     ledger_rules.accountability_rules,
+    ledger_rules.future_closures,
     ledger_rules.report_rules,
     evaluation.rubrics,
     evaluation.evaluations,

@@ -162,6 +162,26 @@ def accountability_rules(project: Project) -> Iterator[Diagnostic]:
         for problem in ledger.problems:
             if problem.accountability_is_soft:
                 yield diag("A001", **_at(problem.accountability[0]), problem=problem.id)
+            for number, entry in enumerate(problem.accountability, 1):
+                if entry.supersedes is not None and not 1 <= entry.supersedes < number:
+                    yield diag("L031", **_at(entry), number=number, target=entry.supersedes)
+                if entry.supersedes is not None and not entry.correction_reason:
+                    yield diag("L032", **_at(entry), number=number)
+
+
+def future_closures(project: Project) -> Iterator[Diagnostic]:
+    """A closure or completion dated after the day the data is judged on (settings.as_of,
+    or today): recorded before it happened."""
+    today = project.settings.as_of or date.today()
+    for ledger in project.ledgers:
+        for problem in ledger.problems:
+            if problem.closed_on and problem.closed_on > today:
+                yield diag("L030", **_at(problem), item=f"问题 {problem.id}",
+                           day=problem.closed_on, today=today)  # fmt: skip
+            for measure in problem.measures:
+                if measure.completed_on and measure.completed_on > today:
+                    yield diag("L030", **_at(measure), item=f"措施 {_mref(problem.id, measure)}",
+                               day=measure.completed_on, today=today)  # fmt: skip
 
 
 def report_rules(project: Project) -> Iterator[Diagnostic]:
