@@ -47,7 +47,8 @@ def test_two_runs_give_identical_commit_ids(demo_repo, tmp_path) -> None:
 def test_every_closure_state_occurs(demo_repo) -> None:
     project, _ = load_project(demo_repo)
     history, diagnostics = read_history(demo_repo, project.signers)
-    assert diagnostics == []
+    # One on purpose: a signers change approved by the organisation department (H007).
+    assert [d.code for d in diagnostics] == ["H007"]
     closures = [e for e in history.events if e.kind in (Kind.CLOSED, Kind.COMPLETED)]
     states = Counter(e.signoff.state for e in closures)
     assert set(states) == set(State), states
@@ -69,3 +70,15 @@ def test_refuses_a_non_empty_folder(tmp_path) -> None:
     result = demo(tmp_path)
     assert result.returncode == 1 and "--force" in result.stderr
     assert (tmp_path / "x").read_text() == "keep me"
+
+
+def test_demo_shows_the_audit_trails_harder_cases(demo_repo) -> None:
+    history, _ = read_history(demo_repo)
+    reasons = {e.signoff.reason for e in history.events}
+    assert any("合并时夹带" in r for r in reasons)  # a change slipped into a merge
+    assert any("没有带入任何修改" in r for r in reasons)  # a merge that brought nothing in
+    assert Kind.CLOSURE_REWRITTEN in {e.kind for e in history.events}  # a closed item edited
+    assert [c.adopted for c in history.governance if "rounds/signers.yml" in c.paths][-2:] == [
+        False,
+        True,
+    ]

@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 
+from site_builder.demo.epilogue import Epilogue, play
 from site_builder.demo.versions import Script, change_days, version_at
 from site_builder.history.writer import ObjectWriter, Person, empty_target
 from site_builder.load import load_project
@@ -286,6 +287,7 @@ def build_demo(target: Path, source: Path, force: bool = False) -> DemoResult:
         writer = ObjectWriter(target)
         try:
             head, count = _replay(writer, plan, keys)
+            head, count = _epilogue(writer, plan, keys, head, count)
             writer.set_branch("main", head)
             writer.checkout_main()
         finally:
@@ -309,6 +311,17 @@ def demo_keys(folder: Path) -> dict[str, Path]:
 
 def _key_for(keys: dict[str, Path], email: str) -> Path | None:
     return keys.get(email.split("@", 1)[0])
+
+
+def _epilogue(
+    writer: ObjectWriter, plan: _Plan, keys: dict[str, Path], head: str, count: int
+) -> tuple[str, int]:
+    last = max(step.when for step in plan.steps)
+    main = {rel: data for step in sorted(plan.steps) for rel, data in step.files.items()}
+    ending = Epilogue(writer, main, head, last, lambda email: _key_for(keys, email))
+    ledger_units = sorted({led.unit for led in plan.project.ledgers})
+    play(ending, plan.project, staff_of(ledger_units[0]))
+    return ending.head, count + ending.count
 
 
 def _replay(writer: ObjectWriter, plan: _Plan, keys: dict[str, Path]) -> tuple[str, int]:

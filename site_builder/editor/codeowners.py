@@ -71,10 +71,12 @@ def codeowners_text(root: Path, fmt: str = "github") -> Owners:
     for unit in sorted(named | set(units)):
         own = [r for r in signers.reviewers if unit in r.units and "*" not in r.units]
         by_unit[unit] = handles(own + everywhere) or catch_all
+    roles = signers.policy.governance_roles
+    governors = handles([r for r in signers.reviewers if r.role in roles]) or catch_all
     if fmt == "gitea":
-        lines = _gitea_lines(catch_all, by_unit)
+        lines = _gitea_lines(catch_all, by_unit) + _governance_lines(governors, gitea=True)
     else:
-        lines = _github_lines(catch_all, by_unit)
+        lines = _github_lines(catch_all, by_unit) + _governance_lines(governors, gitea=False)
     result.text = "\n".join(_HEADER + [""] + lines) + "\n"
     return result
 
@@ -89,6 +91,35 @@ def _github_lines(catch_all: list[str], by_unit: dict[str, list[str]]) -> list[s
         lines += ["", "# 各单位的台账（各轮次）：该单位的审批人或可审批全部单位的审批人"]
         lines += [_line(f"/ledgers/*/{unit}.*", owners) for unit, owners in by_unit.items()]
     return lines
+
+
+# The governance files (history/governance.py): changed only with a governance reviewer.
+_GOVERNANCE_GLOBS = [
+    "/rounds/signers.yml",
+    "/rounds/settings.yml",
+    "/rounds/evaluations/rubric.yml",
+    "/rounds/evaluations/*/rubric.yml",
+    "/CODEOWNERS",
+    "/.github/",
+    "/.gitea/",
+    "/.forgejo/",
+]
+_GOVERNANCE_REGEXPS = [
+    "rounds/signers\\\\.yml",
+    "rounds/settings\\\\.yml",
+    "rounds/evaluations/([^/]+/)?rubric\\\\.yml",
+    "CODEOWNERS",
+    "\\\\.(github|gitea|forgejo)/.*",
+]
+
+
+def _governance_lines(owners: list[str], gitea: bool) -> list[str]:
+    lines = [
+        "",
+        "# 治理文件（签字人名单、设置、评估细则、CODEOWNERS、工作流程）：巡察办、纪委监委的审批人",
+    ]
+    patterns = _GOVERNANCE_REGEXPS if gitea else _GOVERNANCE_GLOBS
+    return lines + [_line(pattern, owners) for pattern in patterns]
 
 
 def _gitea_lines(catch_all: list[str], by_unit: dict[str, list[str]]) -> list[str]:
