@@ -254,6 +254,20 @@ def test_codeowners_gives_each_unit_its_reviewers(make_repo) -> None:
         "* @zhaomin-jw",
         "/ledgers/*/jyj.* @lihua @zhaomin-jw",
         "/ledgers/*/wcjd.* qianjin@zzb.example @lihua @zhaomin-jw",
+        # Governance files: the discipline reviewers (钱进, organisation, is not one).
+        *(
+            f"{path} @zhaomin-jw @lihua"
+            for path in (
+                "/rounds/signers.yml",
+                "/rounds/settings.yml",
+                "/rounds/evaluations/rubric.yml",
+                "/rounds/evaluations/*/rubric.yml",
+                "/CODEOWNERS",
+                "/.github/",
+                "/.gitea/",
+                "/.forgejo/",
+            )
+        ),
     ]
     assert rectify("codeowners", "--check", "--root", str(root)).returncode == 0
 
@@ -284,6 +298,11 @@ def test_codeowners_for_gitea_uses_regexps_and_logins(make_repo) -> None:
     assert lines == [
         "!ledgers/.* @zhaomin-jw",
         r"ledgers/[^/]+/(jyj|wcjd)\\.[^/]+ @lihua @zhaomin-jw",
+        r"rounds/signers\\.yml @zhaomin-jw @lihua",
+        r"rounds/settings\\.yml @zhaomin-jw @lihua",
+        r"rounds/evaluations/([^/]+/)?rubric\\.yml @zhaomin-jw @lihua",
+        "CODEOWNERS @zhaomin-jw @lihua",
+        r"\\.(github|gitea|forgejo)/.* @zhaomin-jw @lihua",
     ]
 
 

@@ -387,3 +387,36 @@ def test_cli_check_change_exits_1_on_a_rewritten_closure(closed_repo) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert "H002" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_a_new_key_later_does_not_undo_earlier_signed_approvals(tmp_path) -> None:
+    from gitrepo import ssh_key
+
+    old_key, old_pub = ssh_key(tmp_path, "zhaomin-2017")
+    new_key, new_pub = ssh_key(tmp_path, "zhaomin-2018")
+    office_key, office_pub = ssh_key(tmp_path, "zhoutao")
+
+    def listed(pub: str) -> str:
+        text = signers_yml().replace("require_signature: false", "require_signature: true")
+        text = text.replace("    units: [wcjd]\n", f"    units: [wcjd]\n    ssh_key: {pub}\n")
+        return text.replace('    units: ["*"]\n', f'    units: ["*"]\n    ssh_key: {office_pub}\n')
+
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({**BASE_FILES, "rounds/signers.yml": listed(old_pub)}, "建立台账", who=OFFICE)
+    repo.branch("close")
+    repo.commit({W: CLOSED}, "P02 销号", who=STAFF)
+    repo.merge("close", who=REVIEWER, sign_key=old_key)
+    assert event_of(repo, Kind.CLOSED, "r1/wcjd/P02").signoff.state is State.CONFIRMED
+
+    repo.branch("rotate")
+    repo.commit({"rounds/signers.yml": listed(new_pub)}, "赵敏更换签名密钥", who=STAFF)
+    repo.merge("rotate", who=OFFICE, sign_key=office_key)
+    history, diagnostics = trail(repo)
+    assert [c.adopted for c in history.governance] == [True, True], diagnostics
+    assert event_of(repo, Kind.CLOSED, "r1/wcjd/P02").signoff.state is State.CONFIRMED
+
+    # After the rotation the old key no longer signs for her.
+    repo.branch("reopen")
+    repo.commit({W: LEDGER}, "P02 重新打开", who=STAFF)
+    repo.merge("reopen", who=REVIEWER, sign_key=old_key)
+    assert event_of(repo, Kind.REOPENED, "r1/wcjd/P02").signoff.state is State.BAD_SIGNATURE

@@ -240,9 +240,10 @@ class Repository:
     def merge_base(self, a: str, b: str) -> str:
         return self._run(["merge-base", a, b]).strip()
 
-    def commits_between(self, base: str, head: str) -> list[tuple[str, str, str]]:
-        """(sha, author name, author email) of commits in ``head`` not in ``base``."""
-        out = self._run(["log", "--format=%H%x00%an%x00%ae", f"{base}..{head}"])
+    def commits_between(self, base: str, head: str) -> list[tuple[str, ...]]:
+        """(sha, author name, author email, committer email) of commits in ``head`` not in
+        ``base``."""
+        out = self._run(["log", "--format=%H%x00%an%x00%ae%x00%ce", f"{base}..{head}"])
         return [tuple(line.split("\0")) for line in out.splitlines() if line]
 
     def changed_paths(self, base: str, head: str, folder: str) -> list[str]:

@@ -51,7 +51,8 @@ def signoff(
         commits = repo.commits_between(head, tip)
         if not commits:
             raise SignoffRefused(f"分支 {branch} 没有需要合并的新提交。")
-        authors = {email.strip().lower() for _, _, email in commits}
+        # Four eyes: whoever wrote or committed a commit of the branch may not approve it.
+        authors = {e.strip().lower() for _, _, *emails in commits for e in emails}
         if reviewer.email.strip().lower() in authors:
             raise SignoffRefused(
                 f"{reviewer.name} 是该分支的修改人之一，不能审批自己的修改（四眼原则）。请另请审批人。"
