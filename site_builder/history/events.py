@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from site_builder.model.ledger import Ledger, Measure, Problem
+
+T = TypeVar("T")
 
 
 class Kind(StrEnum):
@@ -81,8 +84,8 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _by_id(items: list) -> dict[str, object]:
-    return {item.id: item for item in items}
+def _by_id(items: list[T]) -> dict[str, T]:
+    return {item.id: item for item in items}  # type: ignore[attr-defined]
 
 
 def diff_ledgers(key: str, old: Ledger | None, new: Ledger | None) -> list[Change]:
@@ -94,6 +97,7 @@ def diff_ledgers(key: str, old: Ledger | None, new: Ledger | None) -> list[Chang
         ref = f"{key}/{pid}"
         p_old, p_new = before.get(pid), after.get(pid)
         if p_old is None:
+            assert p_new is not None  # every id is in one of the two
             changes.append(Change(ref, Kind.CREATED, new=p_new.title))
             changes += _problem_status(ref, None, p_new)
         elif p_new is None:
@@ -138,7 +142,7 @@ def _dump(value: object) -> object:
     return value.model_dump() if hasattr(value, "model_dump") else value
 
 
-def _rewrite(ref: str, fields: list[str], old: object, new: object) -> Change:
+def _rewrite(ref: str, fields: list[str], old: Any, new: Any) -> Change:
     """A closed or withdrawn item edited in place: which fields, and from what to what."""
     what = "、".join(FIELD_LABELS[f] for f in fields)
     first = next((f for f in fields if f != "measures"), None)

@@ -136,7 +136,7 @@ def read_history(
     accepted for callers that have it.
     """
     with _cyclic_gc_paused():
-        return _read_history(root, signers, cache_dir)
+        return _read_history(root, cache_dir)
 
 
 @contextmanager
@@ -154,9 +154,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _read_history(
-    root: Path, signers: Signers, cache_dir: Path | None
-) -> tuple[History, list[Diagnostic]]:
+def _read_history(root: Path, cache_dir: Path | None) -> tuple[History, list[Diagnostic]]:
     try:
         repo = Repository(root)
     except GitError:
@@ -184,8 +182,8 @@ def _read_history(
             cache = BlobCache(folder)
             graph: dict = repo.graph()
             span = "HEAD"
-            sha = history.head
-            while sha in graph:  # the first-parent chain, for telling branch commits apart
+            sha: str | None = history.head
+            while sha is not None and sha in graph:  # the first-parent chain
                 trail.main_line.add(sha)
                 parents = graph[sha].parents
                 sha = parents[0] if parents else None
@@ -409,7 +407,10 @@ def _pack_events(trail: Trail, events: list[Event]) -> None:
 
 def _unpack_events(trail: Trail) -> list[Event]:
     signoffs = [SignOff(State(state), *rest) for state, *rest in trail.signoffs]
-    return [Event(*row[:1], Kind(row[1]), *row[2:11], signoffs[row[11]]) for row in trail.events]
+    return [
+        Event(row[0], Kind(row[1]), *row[2:11], signoffs[row[11]])  # type: ignore[arg-type,call-arg]
+        for row in trail.events
+    ]
 
 
 def _signatures(

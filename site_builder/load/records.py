@@ -43,7 +43,7 @@ def _translate(error: Any, parsed: ParsedYaml, model: type[BaseModel]) -> Diagno
     value = error.get("input")
     # A mapping or list where a value belongs is named, never printed as Python data.
     shown = _describe(value) if isinstance(value, dict | list) else value
-    where = {"file": parsed.file, "line": line, "col": col}
+    where: dict[str, Any] = {"file": parsed.file, "line": line, "col": col}
 
     if kind == "missing":
         return diag("S001", **where, field=name, label=label)

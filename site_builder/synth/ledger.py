@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from site_builder.model.district import CommonProblem
 from site_builder.synth import texts
@@ -126,18 +127,19 @@ class LedgerLine:
 
     def _problem(self, p: ProblemLine, day: date) -> dict:
         window = p.relapse is not None and p.relapse[0] <= day < p.relapse[1]
-        out = {"id": p.id, "title": p.title, "description": p.description}
+        out: dict[str, Any] = {"id": p.id, "title": p.title, "description": p.description}
         out |= {"category": p.category, "source": p.source}
         if p.common_code:
             out["common_code"] = p.common_code
-        if window:
+        if window and p.relapse is not None:
             out |= {"status": "closed", "closed_on": p.relapse[0]}
         elif p.closed_on and p.closed_on <= day:
             out |= {"status": "closed", "closed_on": p.closed_on}
         else:
             out["status"] = "open"
         out["measures"] = [
-            self._measure(m, day, p.relapse[0] if window else None) for m in p.measures
+            self._measure(m, day, p.relapse[0] if window and p.relapse else None)
+            for m in p.measures
         ]
         if p.mechanism and p.mechanism_on and p.mechanism_on <= day:
             out["mechanisms"] = [p.mechanism]
@@ -148,7 +150,7 @@ class LedgerLine:
     def _measure(self, m: MeasureLine, day: date, first_closure: date | None) -> dict:
         postponed = m.postponed_on is not None and day < m.postponed_on
         moved = m.owner_changed_on is not None and day < m.owner_changed_on
-        out = {"id": m.id, "text": m.text}
+        out: dict[str, Any] = {"id": m.id, "text": m.text}
         out["deadline"] = m.first_deadline if postponed and m.first_deadline else m.deadline
         out["owner"] = m.first_owner if moved and m.first_owner else m.owner
         out["leader"] = m.leader
