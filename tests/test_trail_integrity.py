@@ -133,6 +133,26 @@ def test_merge_of_a_branch_already_on_the_main_line_approves_nothing(repo) -> No
     assert "没有带入任何修改" in closed.signoff.reason
 
 
+def test_re_merging_a_branch_merged_before_approves_nothing(repo) -> None:
+    """The side parent is a branch commit that an earlier merge already brought in."""
+    repo.branch("evidence")
+    with_evidence = LEDGER.replace(
+        P02_OPEN, P02_OPEN + "                evidence:\n                  - 登记台账\n"
+    )
+    tip = repo.commit({W: with_evidence}, "P02 补充佐证", who=STAFF)
+    repo.merge("evidence", who=REVIEWER)
+    repo.write({W: CLOSED})
+    repo.git("add", "-A")
+    tree = repo.git("write-tree")
+    head = repo.git("rev-parse", "HEAD")
+    sha = repo.git(
+        "commit-tree", tree, "-p", head, "-p", tip, "-m", "Merge evidence again", who=REVIEWER
+    )
+    repo.git("reset", "-q", "--hard", sha)
+    closed = event_of(repo, Kind.CLOSED, "r1/wcjd/P02")
+    assert closed.signoff.state is State.UNCONFIRMED
+
+
 def test_reviewer_who_committed_a_branch_commit_cannot_approve_it(repo) -> None:
     """Staff authored the closure; the reviewer committed it (cherry-pick, amend)."""
     repo.branch("close")

@@ -18,7 +18,13 @@ from site_builder.history.governance import (
     parse_signers,
 )
 from site_builder.history.read import LEDGER_PATH
-from site_builder.history.signoff import State, approves, decide_governance, identities
+from site_builder.history.signoff import (
+    State,
+    approves,
+    brought_in,
+    decide_governance,
+    identities,
+)
 from site_builder.model.district import Signers
 from site_builder.model.labels import DEPARTMENT
 from site_builder.model.ledger import Ledger
@@ -124,13 +130,15 @@ def _governance(repo: Repository, report: ChangeReport) -> None:
     commits = list(repo.main_line(f"{report.base}..{report.head}", GOVERNANCE_FOLDERS))
     landed = [c for c in commits if any(is_governance(ch.path) for ch in c.changes)]
     graph = repo.graph()
-    main_line = set(repo.first_parents(report.base, report.head)) | {report.base}
+    chain = repo.first_parents(report.base, report.head)[::-1]
+    on_main = set(repo.run(["rev-list", report.base]).split())
+    brought = brought_in(chain, graph, on_main)
     role_names = "或".join(DEPARTMENT.get(r, r) for r in roles)
     for commit in landed:
         if not approves(commit):
             continue  # a pull request's own commits: judged when it is merged
         signers = _signers_at(repo, commit.parents[0]) if commit.parents else Signers()
-        authors, empty = identities(commit, graph, main_line)
+        authors, empty = identities(commit, graph, brought)
         signature = _signature_of(repo, commit, signers)
         signoff = decide_governance(commit, signers, authors, signature, empty)
         if signoff.state is not State.CONFIRMED:

@@ -39,6 +39,7 @@ from site_builder.history.signoff import (
     State,
     allowed_signers,
     approves,
+    brought_in,
     decide,
     empty_merge,
     identities,
@@ -182,11 +183,15 @@ def _read_history(root: Path, cache_dir: Path | None) -> tuple[History, list[Dia
             cache = BlobCache(folder)
             graph: dict = repo.graph()
             span = "HEAD"
+            chain: list[str] = []
             sha: str | None = history.head
             while sha is not None and sha in graph:  # the first-parent chain
-                trail.main_line.add(sha)
+                chain.append(sha)
                 parents = graph[sha].parents
                 sha = parents[0] if parents else None
+            trail.main_line.update(chain)
+            # What each main-line commit brought in, oldest first, once for the whole read.
+            brought = brought_in(chain[::-1], graph, set())
             events: list[Event] = []
         else:  # only what HEAD added on top of the cached result
             assert trail is not None
@@ -194,6 +199,9 @@ def _read_history(root: Path, cache_dir: Path | None) -> tuple[History, list[Dia
             graph = _LazyGraph(repo, start[1])
             span = f"{trail.head}..HEAD"
             trail.main_line.update(start[0])
+            # Commits outside the new part of the graph are reachable from the cached head:
+            # already on the main line.
+            brought = brought_in(start[0][::-1], graph, set(), graph.keys().__contains__)
             events = _unpack_events(trail)
         commits = list(repo.main_line(span, ["ledgers", *GOVERNANCE_FOLDERS]))
         own = repo.merge_own_paths(span, ["ledgers"])
@@ -206,7 +214,6 @@ def _read_history(root: Path, cache_dir: Path | None) -> tuple[History, list[Dia
         # once both are done.
         wanted = _wanted_blobs(commits, cache, trail.paths)
         with ParallelParse(cache, wanted) as ahead, ThreadPoolExecutor(max_workers=1) as pool:
-            main_line = trail.main_line
             judging = pool.submit(
                 judge,
                 commits,
@@ -214,7 +221,7 @@ def _read_history(root: Path, cache_dir: Path | None) -> tuple[History, list[Dia
                 signer_files,
                 approves,
                 lambda shas, signers: _signatures(repo, cache, shas, signers, Path(tmp)),
-                lambda commit: identities(commit, graph, main_line),
+                lambda commit: identities(commit, graph, brought),
             )
             blobs = _Prefetch(repo, [blob for blob, _ in wanted])
             try:
@@ -239,7 +246,7 @@ def _read_history(root: Path, cache_dir: Path | None) -> tuple[History, list[Dia
                 blobs.close()
             judged = judging.result()
         for commit, by_ledger in changed:
-            authors, empty_side = identities(commit, graph, main_line)
+            authors, empty_side = identities(commit, graph, brought)
             for unit, changes, own_items in by_ledger:
                 signers = judged.signers_before[commit.sha]
                 signature = judged.signatures.get(commit.sha)

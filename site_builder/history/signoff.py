@@ -10,6 +10,7 @@ own key signed the approving commit.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -74,29 +75,42 @@ def allowed_signers(signers: Signers, folder: Path) -> Path | None:
     return path
 
 
-def side_identities(commit: Commit, graph: dict, main_line: set[str]) -> tuple[set[str], bool]:
-    """Author and committer emails of every commit a merge brought in (its side branches),
-    and whether it brought in none: a side parent already on the main line."""
-    emails: set[str] = set()
-    stack = list(commit.parents[1:])
-    seen: set[str] = set()
-    while stack:
-        sha = stack.pop()
-        if sha in seen or sha in main_line or sha not in graph:
-            continue
-        seen.add(sha)
-        emails.add(graph[sha].author_email.strip().lower())
-        emails.add(graph[sha].committer_email.strip().lower())
-        stack.extend(graph[sha].parents)
-    return emails, not seen
+def brought_in(
+    chain: list[str], graph: dict, landed: set[str], known: Callable[[str], bool] | None = None
+) -> dict[str, list[str]]:
+    """For each main-line commit of ``chain`` (oldest first), the commits it brought into
+    the main line: those reachable from its side parents that no earlier commit brought.
+
+    ``landed`` holds commits already on the main line before the chain (it grows);
+    ``known`` says whether a commit is one that may still land (default: in ``graph``).
+    A merge that brings in nothing merged a branch already on the main line.
+    """
+    known = known or graph.__contains__
+    landed.update(chain)
+    brought: dict[str, list[str]] = {}
+    for sha in chain:
+        found: list[str] = []
+        stack = list(graph[sha].parents[1:]) if sha in graph else []
+        while stack:
+            commit = stack.pop()
+            if commit in landed or not known(commit):
+                continue
+            landed.add(commit)
+            found.append(commit)
+            stack.extend(graph[commit].parents)
+        brought[sha] = found
+    return brought
 
 
-def identities(commit: Commit, graph: dict, main_line: set[str]) -> tuple[set[str], bool]:
+def identities(commit: Commit, graph: dict, brought: dict[str, list[str]]) -> tuple[set[str], bool]:
     """Who wrote what ``commit`` brought into the main line (four eyes compares the approver
-    with each), and whether it is a merge that brought nothing in."""
-    if commit.is_merge:
-        return side_identities(commit, graph, main_line)
-    return {commit.author_email.strip().lower(), commit.committer_email.strip().lower()}, False
+    with each author and committer), and whether it is a merge that brought nothing in."""
+    if not commit.is_merge:
+        return {commit.author_email.strip().lower(), commit.committer_email.strip().lower()}, False
+    shas = brought.get(commit.sha, [])
+    emails = {graph[s].author_email.strip().lower() for s in shas}
+    emails |= {graph[s].committer_email.strip().lower() for s in shas}
+    return emails, not shas
 
 
 def empty_merge(commit: Commit) -> SignOff:
