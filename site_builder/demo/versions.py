@@ -40,13 +40,13 @@ def version_at(final: Ledger, day: date, feedback: date, script: Script) -> dict
             p_data.pop("closed_on", None)
         relapse = script.relapse.get(problem.id)
         first_closed = relapse is not None and relapse[0] <= day < relapse[1]
-        if first_closed:
+        if relapse is not None and first_closed:
             p_data["status"] = "closed"
             p_data["closed_on"] = _iso(relapse[0])
         for m_data, measure in zip(p_data.get("measures", []), problem.measures, strict=True):
             ref = f"{problem.id}/{measure.id}"
             done = measure.completed_on is not None and measure.completed_on <= day
-            if first_closed:
+            if relapse is not None and first_closed:
                 m_data.update(
                     status="done",
                     completed_on=_iso(relapse[0] - timedelta(days=3)),
@@ -80,7 +80,7 @@ def version_at(final: Ledger, day: date, feedback: date, script: Script) -> dict
 
 def change_days(final: Ledger, feedback: date, script: Script) -> list[date]:
     """Days on which this ledger changed: each completion, closure, decision and postponement."""
-    days = {feedback + timedelta(days=30)}
+    days: set[date | None] = {feedback + timedelta(days=30)}
     for problem in final.problems:
         days.add(problem.closed_on)
         for measure in problem.measures:

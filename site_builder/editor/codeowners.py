@@ -131,7 +131,8 @@ def _gitea_lines(catch_all: list[str], by_unit: dict[str, list[str]]) -> list[st
         groups.setdefault(tuple(owners), []).append(unit)
     if groups:
         lines += ["", "# 各单位的台账（各轮次）：该单位的审批人或可审批全部单位的审批人"]
-    for owners, units in groups.items():
+    for group, units in groups.items():
         # Gitea turns "\\\\" into "\\" before compiling the regexp, so "\\\\." is a literal dot.
-        lines.append(_line(f"ledgers/[^/]+/({'|'.join(units)})\\\\.[^/]+", list(owners)))
+        pattern = f"ledgers/[^/]+/({'|'.join(units)})\\\\.[^/]+"
+        lines.append(_line(pattern, list(group)))
     return lines

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from site_builder.model import Project
-from site_builder.model.district import Reviewer
+from site_builder.model.district import Reviewer, ReviewerRole
 from site_builder.synth import texts
 from site_builder.synth.ledger import LedgerLine, plan_ledger
 from site_builder.synth.names import UnitSpec, district_name, person
@@ -174,7 +174,11 @@ def _reviewers(
     reviewers = list(source.signers.reviewers)
     for d in range(districts):
         own = [u.id for u in units if u.district == d]
-        for role, host in (("discipline", "jw"), ("organisation", "zzb")):
+        roles: tuple[tuple[ReviewerRole, str], ...] = (
+            ("discipline", "jw"),
+            ("organisation", "zzb"),
+        )
+        for role, host in roles:
             reviewers.append(
                 Reviewer(
                     name=person(rng),
@@ -193,6 +197,7 @@ def _cases(ledgers: list[LedgerLine], rng: random.Random) -> dict[str, bytes]:
     cases: dict[str, bytes] = {}
     for led, problem in rng.sample(found, min(wanted, len(found))):
         day = problem.accountability_on
+        assert day is not None  # found holds only problems with accountability
         name = f"{day.year}-{len(cases) + 1:03d}-{led.unit.id}"
         front = {
             "title": f"{led.unit.name}{problem.title}问题",

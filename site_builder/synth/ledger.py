@@ -307,7 +307,7 @@ def _plan_measure(
         evidence=rng.sample(evidence, rng.randint(1, min(2, len(evidence)))),
     )
     span = max((deadline - start).days, 10)
-    done = start + rng.randint(span * 4 // 10, span * 12 // 10) * DAY
+    done: date | None = start + rng.randint(span * 4 // 10, span * 12 // 10) * DAY
     if rng.random() < 0.12:  # postponed before the first deadline ran out
         measure.first_deadline = deadline
         measure.postponed_on = max(start + 10 * DAY, deadline - rng.randint(0, 20) * DAY)
@@ -356,8 +356,9 @@ def _plan_relapse_and_closure(
     for m in problem.measures:
         if m.completed_on and m.completed_on > line.as_of:
             m.completed_on = None
-    if all(m.completed_on for m in active):
-        closed = max(m.completed_on for m in active) + rng.randint(0, 7) * DAY  # type: ignore[type-var]
+    finished = [m.completed_on for m in active if m.completed_on]
+    if len(finished) == len(active):
+        closed = max(finished, default=line.as_of) + rng.randint(0, 7) * DAY
         problem.closed_on = closed if closed <= line.as_of else None
 
 

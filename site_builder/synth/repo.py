@@ -170,7 +170,7 @@ class _Replay:
             self.commit(UNSIGNED, tree, parents, author, committer, step.when, message, files)
             self.stream.flush()
             self.head = self.writer.commit(
-                KnownTree(tree.sha()), parents, author, committer, step.when, message,
+                KnownTree(tree.sha()), parents, author, committer, step.when, message,  # type: ignore[arg-type]
                 sign_with=self.keys[step.sign_with],
             )  # fmt: skip
             self.signed += 1
@@ -205,10 +205,13 @@ class _Replay:
         blob = self.blob((line.header() + texts.yaml_text(line.state_at(step.day))).encode())
         path = line.path
         if step.kind == "branch":
-            tip, base = (self.branches[step.branch][:2]) if step.branch in self.branches else (
-                self.head, self.main)  # fmt: skip
+            start: str | None
+            if step.branch in self.branches:
+                start, base = self.branches[step.branch][:2]
+            else:
+                start, base = self.head, self.main
             tree = base.with_file(path, blob)
-            sha = self.commit(REVIEW, tree, [tip] if tip else [], step.author, step.author,
+            sha = self.commit(REVIEW, tree, [start] if start else [], step.author, step.author,
                               step.when, step.message, {path: blob})  # fmt: skip
             self.branches[step.branch] = (sha, tree, path, blob)
             return

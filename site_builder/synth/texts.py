@@ -220,8 +220,8 @@ LESSONS = [
 ]
 
 
-def fill(template: str, rng: random.Random, **extra: str) -> str:
-    values = {
+def fill(template: str, rng: random.Random, **extra: object) -> str:
+    values: dict[str, object] = {
         "n": rng.randint(3, 40),
         "m": rng.randint(2, 12),
         "amount": rng.randrange(2000, 300000, 100),
