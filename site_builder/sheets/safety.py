@@ -1,0 +1,214 @@
+"""An .xlsx is a zip of XML parts: bound every part before openpyxl parses any.
+
+A workbook comes from outside (a unit's mailbox, a USB stick), so it is read as
+hostile. The file is read into memory once (it is at most ``MAX_BYTES``) and the same
+bytes are checked here and handed to openpyxl, so nothing can change in between.
+
+1. The central directory, before anything is decompressed: how many parts, their
+   names (no duplicates, no paths that climb out, no control characters), encryption,
+   compression methods other than stored and deflate, each part's declared size and
+   compression ratio, the total, and whether two entries share their compressed data
+   (the overlapping-entries zip bomb).
+2. Then every part is decompressed once as a stream, a megabyte at a time, so memory
+   stays bounded whatever it holds. Python's zipfile stops at the declared size and
+   checks the CRC, so a part that lies about its size fails here. XML parts must be
+   UTF-8 and hold no DTD or entity declaration (Excel and WPS never write one; an
+   entity can expand to gigabytes or read local files), and worksheet parts are
+   counted: cells, merged ranges and the cells they cover (openpyxl creates an object
+   for every cell of a merged range, so ``A1:XFD1048576`` alone would exhaust memory),
+   and hyperlinks (openpyxl compares each one with every merged range).
+
+Figures for a crafted file are in docs/guide/promises.md (tests/test_sheet_safety.py).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from openpyxl.utils.cell import range_boundaries
+
+from site_builder.diagnostics import Diagnostic, diag
+from site_builder.diagnostics.characters import first_refused
+
+MAX_BYTES = 20 * 1024 * 1024  # the .xlsx file itself
+MAX_PARTS = 1_000
+MAX_PART_BYTES = 32 * 1024 * 1024  # one part, uncompressed
+MAX_UNPACKED = 100 * 1024 * 1024  # all parts, uncompressed
+MAX_RATIO = 200  # XML compresses 5-30 times; deflate's ceiling is about 1,030
+RATIO_FLOOR = 1024 * 1024  # small parts may compress as well as they like
+MAX_CELLS = 250_000  # cells written plus cells covered by merged ranges, whole workbook
+MAX_MERGES = 10_000
+MAX_HYPERLINKS = 500
+CHUNK = 1024 * 1024
+
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
+_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
+_CELL = re.compile(rb"<(?:\w{1,20}:)?c[\s/>]")
+_MERGE = re.compile(rb"""<(?:\w{1,20}:)?mergeCell\s+ref\s*=\s*["']([^"']{1,40})["']""")
+_HYPERLINK = re.compile(rb"<(?:\w{1,20}:)?hyperlink[\s/>]")
+_OVERLAP = 160  # longer than any pattern above can match
+
+
+@dataclass
+class _Tally:
+    cells: int = 0
+    merges: int = 0
+    hyperlinks: int = 0
+
+
+def checked_workbook(raw: bytes, file: str) -> list[Diagnostic]:
+    """Diagnostics for a workbook's bytes that openpyxl must not parse; [] when safe."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            found = _check_directory(archive, raw, file)
+            if found:
+                return found
+            tally = _Tally()
+            for info in archive.infolist():
+                found = _check_part(archive, info, file, tally)
+                if found:
+                    return found
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError) as exc:
+        return [diag("X022", file, detail=f"无法解压（{type(exc).__name__}）")]
+    return []
+
+
+def _check_directory(archive: zipfile.ZipFile, raw: bytes, file: str) -> list[Diagnostic]:
+    infos = archive.infolist()
+    if len(infos) > MAX_PARTS:
+        return [diag("X020", file, count=len(infos), limit=MAX_PARTS)]
+    seen: set[str] = set()
+    total = 0
+    for info in infos:
+        name = info.filename
+        if (problem := _bad_name(name, seen)) is not None:
+            return [diag("X022", file, detail=problem)]
+        seen.add(name.casefold())
+        if info.flag_bits & 0x1:
+            return [diag("X022", file, detail=f"部件“{name}”被加密")]
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            return [diag("X022", file, detail=f"部件“{name}”使用了不常见的压缩方法")]
+        if info.compress_type == zipfile.ZIP_STORED and info.file_size != info.compress_size:
+            return [diag("X022", file, detail=f"部件“{name}”记录的大小前后矛盾")]
+        if info.file_size > MAX_PART_BYTES:
+            return [diag("X018", file, part=name, size=info.file_size, limit=MAX_PART_BYTES)]
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * info.compress_size:
+            ratio = info.file_size // max(info.compress_size, 1)
+            return [diag("X019", file, part=name, ratio=ratio, limit=MAX_RATIO)]
+        total += info.file_size
+    if total > MAX_UNPACKED:
+        return [diag("X021", file, size=total, limit=MAX_UNPACKED)]
+    if (problem := _overlapping(infos, raw, archive.start_dir)) is not None:
+        return [diag("X022", file, detail=problem)]
+    return []
+
+
+def _bad_name(name: str, seen: set[str]) -> str | None:
+    if name.casefold() in seen:
+        return f"部件名称“{name}”重复出现（两个同名部件，不同程序会读到不同的内容）"
+    path = PurePosixPath(name)
+    if name.startswith("/") or "\\" in name or ".." in path.parts or len(name) > 255:
+        return f"部件名称“{name}”不是正常的路径"
+    if (hit := first_refused(name)) is not None or "\x00" in name:
+        return f"部件名称“{name}”含有控制字符（第 {hit[0] + 1 if hit else 1} 个字符）"
+    return None
+
+
+def _overlapping(infos: list[zipfile.ZipInfo], raw: bytes, directory: int) -> str | None:
+    """Two entries whose compressed data overlap: one kernel unpacked many times."""
+    spans = []
+    for info in sorted(infos, key=lambda i: i.header_offset):
+        start = info.header_offset
+        header = raw[start : start + _LOCAL_HEADER.size]
+        if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+            return f"部件“{info.filename}”的位置记录有误"
+        *_, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+        end = start + _LOCAL_HEADER.size + name_length + extra_length + info.compress_size
+        spans.append((start, end, info.filename))
+    for (_, end, name), (next_start, _, other) in zip(spans, spans[1:], strict=False):
+        if end > next_start:
+            return f"部件“{name}”与“{other}”共用同一段压缩数据"
+    if spans and spans[-1][1] > directory:
+        return f"部件“{spans[-1][2]}”的数据延伸到了压缩包目录中"
+    return None
+
+
+def _check_part(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, tally: _Tally
+) -> list[Diagnostic]:
+    name = info.filename
+    xml = name.lower().endswith(_XML_SUFFIXES)
+    sheet = xml and name.lower().startswith("xl/worksheets/")
+    carry = b""
+    first = True
+    size = 0
+    with archive.open(info) as stream:
+        while chunk := stream.read(CHUNK):
+            size += len(chunk)
+            if size > MAX_PART_BYTES:  # unreachable while zipfile honours the size
+                return [diag("X018", file, part=name, size=size, limit=MAX_PART_BYTES)]
+            if first:
+                first = False
+                if chunk.startswith(b"PK\x03\x04") and not name.startswith("xl/embeddings/"):
+                    return [diag("X022", file, detail=f"部件“{name}”本身又是一个压缩包")]
+                if xml and (problem := _not_utf8(chunk, name)):
+                    return [diag("X022", file, detail=problem)]
+            if not xml:
+                continue
+            buffer = carry + chunk
+            settled = max(len(buffer) - _OVERLAP, 0)
+            if _DECLARATION.search(buffer):
+                return [diag("X023", file, part=name)]
+            if sheet and (found := _count(buffer, settled, name, file, tally)):
+                return found
+            carry = buffer[settled:]
+    if sheet and (found := _count(carry, len(carry), name, file, tally)):
+        return found
+    return []
+
+
+def _not_utf8(head: bytes, name: str) -> str | None:
+    """XML parts must be UTF-8: a UTF-16 part would hide a declaration from the scan."""
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    encoding = _ENCODING.match(head)
+    if head[:2] in (b"\xfe\xff", b"\xff\xfe") or b"\x00" in head[:64]:
+        return f"部件“{name}”不是 UTF-8 编码"
+    if encoding and encoding[1].lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+        return f"部件“{name}”不是 UTF-8 编码（{encoding[1].decode('ascii', 'replace')}）"
+    return None
+
+
+def _count(buffer: bytes, settled: int, name: str, file: str, tally: _Tally) -> list[Diagnostic]:
+    """Count what starts before ``settled``; the rest is counted with the next chunk."""
+    tally.cells += sum(1 for m in _CELL.finditer(buffer) if m.start() < settled)
+    tally.hyperlinks += sum(1 for m in _HYPERLINK.finditer(buffer) if m.start() < settled)
+    for match in _MERGE.finditer(buffer):
+        if match.start() >= settled:
+            continue
+        tally.merges += 1
+        try:
+            low_col, low_row, high_col, high_row = range_boundaries(match[1].decode("ascii"))
+        except (ValueError, TypeError, UnicodeDecodeError):
+            continue  # openpyxl refuses it too, as a bad file
+        if None not in (low_col, low_row, high_col, high_row):
+            tally.cells += (high_col - low_col + 1) * (high_row - low_row + 1)
+        else:
+            tally.cells += MAX_CELLS + 1  # a whole row or column
+    for what, count, limit in (
+        ("单元格（含合并单元格覆盖的单元格）", tally.cells, MAX_CELLS),
+        ("合并单元格", tally.merges, MAX_MERGES),
+        ("超链接", tally.hyperlinks, MAX_HYPERLINKS),
+    ):
+        if count > limit:
+            return [diag("X024", file, part=name, count=count, what=what, limit=limit)]
+    return []
+
+
+__all__ = ["MAX_BYTES", "checked_workbook"]
