@@ -22,6 +22,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from defusedxml import DefusedXmlException
+
 from site_builder.diagnostics import Diagnostic, diag, has_errors
 from site_builder.load import load_project, parse_yaml
 from site_builder.load.dump import dump_yaml
@@ -198,6 +200,8 @@ def _open(path: Path, file: str):
             return load_workbook(io.BytesIO(raw), data_only=False), []
     except zipfile.BadZipFile:
         return None, [diag("X001", file, detail=_NOT_ZIP)]
+    except DefusedXmlException:  # the scan in safety.py refuses these first
+        return None, [diag("X023", file, part="（工作簿中的某个部件）")]
     except Exception as exc:  # noqa: BLE001 - any parser failure on a bad file is bad input
         detail = f"不是有效的 .xlsx 文件（{type(exc).__name__}）"
         return None, [diag("X001", file, detail=detail)]

@@ -11,12 +11,16 @@ bytes are checked here and handed to openpyxl, so nothing can change in between.
    (the overlapping-entries zip bomb).
 2. Then every part is decompressed once as a stream, a megabyte at a time, so memory
    stays bounded whatever it holds. Python's zipfile stops at the declared size and
-   checks the CRC, so a part that lies about its size fails here. XML parts must be
-   UTF-8 and hold no DTD or entity declaration (Excel and WPS never write one; an
-   entity can expand to gigabytes or read local files), and worksheet parts are
-   counted: cells, merged ranges and the cells they cover (openpyxl creates an object
-   for every cell of a merged range, so ``A1:XFD1048576`` alone would exhaust memory),
-   and hyperlinks (openpyxl compares each one with every merged range).
+   checks the CRC, so a part that lies about its size fails here. A part that starts
+   like XML is XML, whatever its name (openpyxl follows the package's relationships,
+   not file names): it must be UTF-8 and hold no DTD or entity declaration (Excel and
+   WPS never write one; an entity can expand to gigabytes or read local files), and
+   its cells, merged ranges with the cells they cover (openpyxl creates an object for
+   every cell of a merged range, so ``A1:XFD1048576`` alone would exhaust memory) and
+   hyperlinks (openpyxl compares each one with every merged range) are counted.
+
+openpyxl itself parses through defusedxml when it is installed (it is a dependency),
+which refuses DTDs a second time, inside the parser.
 
 Figures for a crafted file are in docs/guide/promises.md (tests/test_sheet_safety.py).
 """
@@ -47,7 +51,6 @@ MAX_HYPERLINKS = 500
 CHUNK = 1024 * 1024
 
 _LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
-_XML_SUFFIXES = (".xml", ".rels", ".vml")
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
 _CELL = re.compile(rb"<(?:\w{1,20}:)?c[\s/>]")
@@ -143,21 +146,19 @@ def _overlapping(infos: list[zipfile.ZipInfo], raw: bytes, directory: int) -> st
 def _check_part(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, tally: _Tally
 ) -> list[Diagnostic]:
+    # openpyxl finds its parts through the package's relationships, whatever their
+    # names, so what is XML is decided by content: every part that starts like XML.
     name = info.filename
-    xml = name.lower().endswith(_XML_SUFFIXES)
-    sheet = xml and name.lower().startswith("xl/worksheets/")
     carry = b""
-    first = True
-    size = 0
+    xml: bool | None = None
     with archive.open(info) as stream:
         while chunk := stream.read(CHUNK):
-            size += len(chunk)
-            if size > MAX_PART_BYTES:  # unreachable while zipfile honours the size
-                return [diag("X018", file, part=name, size=size, limit=MAX_PART_BYTES)]
-            if first:
-                first = False
+            if xml is None:
                 if chunk.startswith(b"PK\x03\x04") and not name.startswith("xl/embeddings/"):
                     return [diag("X022", file, detail=f"部件“{name}”本身又是一个压缩包")]
+                if _utf16_xml(chunk):
+                    return [diag("X022", file, detail=f"部件“{name}”是 UTF-16 编码的 XML")]
+                xml = chunk.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
                 if xml and (problem := _not_utf8(chunk, name)):
                     return [diag("X022", file, detail=problem)]
             if not xml:
@@ -166,20 +167,26 @@ def _check_part(
             settled = max(len(buffer) - _OVERLAP, 0)
             if _DECLARATION.search(buffer):
                 return [diag("X023", file, part=name)]
-            if sheet and (found := _count(buffer, settled, name, file, tally)):
+            if found := _count(buffer, settled, name, file, tally):
                 return found
             carry = buffer[settled:]
-    if sheet and (found := _count(carry, len(carry), name, file, tally)):
+    if xml and (found := _count(carry, len(carry), name, file, tally)):
         return found
     return []
 
 
+def _utf16_xml(head: bytes) -> bool:
+    """UTF-16 XML (with or without its byte-order mark) would hide a declaration from
+    the byte scan, and expat reads it. Binary parts (images, printer settings) do not
+    start with a '<' between zero bytes."""
+    if head[:2] in (b"\xfe\xff", b"\xff\xfe"):
+        return True
+    stripped = head[:256].lstrip(b" \t\r\n\x00")
+    return stripped.startswith(b"<") and b"\x00" in head[:256]
+
+
 def _not_utf8(head: bytes, name: str) -> str | None:
-    """XML parts must be UTF-8: a UTF-16 part would hide a declaration from the scan."""
-    head = head.removeprefix(b"\xef\xbb\xbf")
-    encoding = _ENCODING.match(head)
-    if head[:2] in (b"\xfe\xff", b"\xff\xfe") or b"\x00" in head[:64]:
-        return f"部件“{name}”不是 UTF-8 编码"
+    encoding = _ENCODING.match(head.removeprefix(b"\xef\xbb\xbf"))
     if encoding and encoding[1].lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
         return f"部件“{name}”不是 UTF-8 编码（{encoding[1].decode('ascii', 'replace')}）"
     return None
