@@ -200,11 +200,22 @@ def _open(path: Path, file: str):
             return load_workbook(io.BytesIO(raw), data_only=False), []
     except zipfile.BadZipFile:
         return None, [diag("X001", file, detail=_NOT_ZIP)]
-    except DefusedXmlException:  # the scan in safety.py refuses these first
-        return None, [diag("X023", file, part="（工作簿中的某个部件）")]
     except Exception as exc:  # noqa: BLE001 - any parser failure on a bad file is bad input
+        if _caused_by(exc, DefusedXmlException):  # safety.py refuses these first
+            return None, [diag("X023", file, part="（工作簿中的某个部件）")]
         detail = f"不是有效的 .xlsx 文件（{type(exc).__name__}）"
         return None, [diag("X001", file, detail=detail)]
+
+
+def _caused_by(exc: BaseException | None, kind: type[BaseException]) -> bool:
+    """openpyxl wraps a parser's exception in a ValueError of its own."""
+    for _ in range(10):
+        if exc is None:
+            return False
+        if isinstance(exc, kind):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _main_sheet(wb, name: str | None, file: str):
