@@ -535,7 +535,7 @@ CATALOGUE: dict[str, Entry] = {
     "X023": Entry(
         E,
         "表格含有实体声明",
-        "表格压缩包中的部件“{part}”含有 XML 文档类型或实体声明（<!DOCTYPE、<!ENTITY），"
+        "表格压缩包中的部件“{part}”含有 XML 文档类型声明或实体声明（DOCTYPE、ENTITY），"
         "Excel 和 WPS 不会写出这些内容，它们可被用来耗尽内存或读取本机文件，已拒绝读取。请确认文件来源。",
     ),
     "X024": Entry(
