@@ -9,6 +9,7 @@ printed for a terminal or for GitHub Actions show such characters escaped.
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -20,6 +21,7 @@ from test_sheets import GOOD_ROW, HEADER, W, make_workbook, office_book, refused
 
 from site_builder.cli.main import main
 from site_builder.diagnostics import Diagnostic, Severity
+from site_builder.diagnostics.core import dumps_json
 from site_builder.sheets import import_xlsx
 
 from conftest import BASE_FILES, diagnostics_of
@@ -207,3 +209,11 @@ def test_import_with_github_format_prints_one_annotation_per_line(repo, tmp_path
     assert lines and all(re.match(r"::(error|warning) file=", line) for line in lines), lines
     x010 = next(line for line in lines if "title=X010::" in line)
     assert "作风\\n::error file=x.yml::伪造 100%25" in x010
+
+
+def test_json_output_escapes_what_json_would_pass_raw() -> None:
+    # json escapes C0 itself; C1 (U+009B opens a terminal sequence) and bidi it would not.
+    d = Diagnostic("X010", Severity.ERROR, HOSTILE, "f\x85.xlsx")
+    out = dumps_json([d])
+    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", out)
+    assert json.loads(out)[0]["message"] == HOSTILE  # the same text, only written escaped

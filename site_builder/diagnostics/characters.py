@@ -28,9 +28,10 @@ from collections.abc import Iterator
 REFUSED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # What the printers escape: everything refused, plus tab and line feed (they would
 # break a one-line diagnostic) and the invisible characters that are allowed.
-UNPRINTABLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]"
-)
+_INVISIBLE = "\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff"
+UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
+# The same less C0, for JSON: its encoder escapes C0 itself, and indents with newlines.
+UNPRINTABLE_ABOVE_C0 = re.compile(f"[\x7f-\x9f{_INVISIBLE}]")
 
 _NAMES = {
     "\x1b": "ESC，终端控制序列的开头",

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 from site_builder.diagnostics.catalogue import CATALOGUE
-from site_builder.diagnostics.characters import printable
+from site_builder.diagnostics.characters import UNPRINTABLE_ABOVE_C0, printable
 
 
 class Severity(StrEnum):
@@ -88,4 +88,7 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
 
 
 def dumps_json(diagnostics: list[Diagnostic]) -> str:
-    return json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False, indent=2)
+    text = json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False, indent=2)
+    # json escapes only C0; a C1 control (U+009B opens a terminal sequence) or a bidi
+    # override would reach a terminal raw. As \uXXXX they parse back to the same text.
+    return UNPRINTABLE_ABOVE_C0.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
