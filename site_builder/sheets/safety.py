@@ -31,6 +31,7 @@ import io
 import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -78,7 +79,8 @@ def checked_workbook(raw: bytes, file: str) -> list[Diagnostic]:
                 found = _check_part(archive, info, file, tally)
                 if found:
                     return found
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, RuntimeError,
+            NotImplementedError, ValueError) as exc:  # fmt: skip
         return [diag("X022", file, detail=f"无法解压（{type(exc).__name__}）")]
     return []
 
@@ -119,8 +121,10 @@ def _bad_name(name: str, seen: set[str]) -> str | None:
     path = PurePosixPath(name)
     if name.startswith("/") or "\\" in name or ".." in path.parts or len(name) > 255:
         return f"部件名称“{name}”不是正常的路径"
-    if (hit := first_refused(name)) is not None or "\x00" in name:
-        return f"部件名称“{name}”含有控制字符（第 {hit[0] + 1 if hit else 1} 个字符）"
+    control = next((i for i, c in enumerate(name) if c < " "), None)
+    if (hit := first_refused(name)) is not None or control is not None:
+        index = min(i for i in (control, hit and hit[0]) if i is not None)
+        return f"部件名称“{name}”含有控制字符（第 {index + 1} 个字符）"
     return None
 
 
