@@ -246,14 +246,21 @@ CRAFTED = {
         "X022",
         "本身又是一个压缩包",
     ),
-    "utf16-part": (
+    # UTF-16 is read by expat: the scan transcodes it rather than miss the declaration.
+    "utf16-billion-laughs": (
+        lambda raw, book, tmp: rewritten(book, tmp / "x.xlsx", {SHEET: _utf16(_laughs(book))}),
+        "X023",
+        SHEET,
+    ),
+    # EBCDIC is too (through Python's codecs), and would hide markup from a byte scan.
+    "ebcdic-part": (
         lambda raw, book, tmp: rewritten(
             book,
             tmp / "x.xlsx",
-            {SHEET: part_of(book, SHEET).decode().encode("utf-16")},
+            {"customXml/item1.xml": b'<?xml version="1.0" encoding="cp037"?>' + "<x/>".encode("cp037")},
         ),
         "X022",
-        "UTF-16",
+        "不常见的字符编码（cp037）",
     ),
     "billion-laughs": (
         lambda raw, book, tmp: rewritten(book, tmp / "x.xlsx", {SHEET: _laughs(book)}),
@@ -269,6 +276,10 @@ CRAFTED = {
         "customXml/item1.dat",
     ),
 }  # fmt: skip
+
+
+def _utf16(xml: bytes) -> bytes:
+    return xml.replace(b'encoding="UTF-8"', b'encoding="UTF-16"').decode().encode("utf-16")
 
 
 def _write(tmp: Path, raw: bytes) -> Path:
@@ -321,5 +332,10 @@ def test_openpyxl_parses_through_defusedxml() -> None:
 
 
 def test_normal_workbook_still_imports(repo, tmp_path) -> None:
-    result = import_xlsx(repo, office_book(tmp_path, [GOOD_ROW]))
+    # A UTF-16 custom XML part (document systems write them) is no reason to refuse.
+    item = '<?xml version="1.0" encoding="utf-16"?><root><a>公文</a></root>'.encode("utf-16")
+    book = rewritten(
+        office_book(tmp_path, [GOOD_ROW]), tmp_path / "ok.xlsx", {"customXml/item1.xml": item}
+    )
+    result = import_xlsx(repo, book)
     assert result.written, [d.as_text() for d in result.diagnostics]

@@ -13,7 +13,8 @@ bytes are checked here and handed to openpyxl, so nothing can change in between.
    stays bounded whatever it holds. Python's zipfile stops at the declared size and
    checks the CRC, so a part that lies about its size fails here. A part that starts
    like XML is XML, whatever its name (openpyxl follows the package's relationships,
-   not file names): it must be UTF-8 and hold no DTD or entity declaration (Excel and
+   not file names); UTF-16 is transcoded for the scan, other encodings than UTF-8,
+   ASCII and Latin-1 are refused. It must hold no DTD or entity declaration (Excel and
    WPS never write one; an entity can expand to gigabytes or read local files), and
    its cells, merged ranges with the cells they cover (openpyxl creates an object for
    every cell of a merged range, so ``A1:XFD1048576`` alone would exhaust memory) and
@@ -27,6 +28,7 @@ Figures for a crafted file are in docs/guide/promises.md (tests/test_sheet_safet
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import struct
@@ -155,16 +157,21 @@ def _check_part(
     name = info.filename
     carry = b""
     xml: bool | None = None
+    utf16 = None
     with archive.open(info) as stream:
         while chunk := stream.read(CHUNK):
             if xml is None:
                 if chunk.startswith(b"PK\x03\x04") and not name.startswith("xl/embeddings/"):
                     return [diag("X022", file, detail=f"部件“{name}”本身又是一个压缩包")]
-                if _utf16_xml(chunk):
-                    return [diag("X022", file, detail=f"部件“{name}”是 UTF-16 编码的 XML")]
+                # UTF-16 XML (customXml from document systems) is scanned as UTF-8.
+                if (codec := _utf16(chunk)) is not None:
+                    utf16 = codecs.getincrementaldecoder(codec)(errors="replace")
+                    chunk = utf16.decode(chunk).encode("utf-8")
                 xml = chunk.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
-                if xml and (problem := _not_utf8(chunk, name)):
+                if xml and (problem := _odd_encoding(chunk, name, utf16 is not None)):
                     return [diag("X022", file, detail=problem)]
+            elif utf16 is not None:
+                chunk = utf16.decode(chunk).encode("utf-8")
             if not xml:
                 continue
             buffer = carry + chunk
@@ -179,21 +186,31 @@ def _check_part(
     return []
 
 
-def _utf16_xml(head: bytes) -> bool:
-    """UTF-16 XML (with or without its byte-order mark) would hide a declaration from
-    the byte scan, and expat reads it. Binary parts (images, printer settings) do not
-    start with a '<' between zero bytes."""
+def _utf16(head: bytes) -> str | None:
+    """The codec of UTF-16 XML (with or without its byte-order mark), which expat reads
+    and a byte scan would miss. Binary parts (images, printer settings) do not start
+    with a '<' between zero bytes."""
     if head[:2] in (b"\xfe\xff", b"\xff\xfe"):
-        return True
-    stripped = head[:256].lstrip(b" \t\r\n\x00")
-    return stripped.startswith(b"<") and b"\x00" in head[:256]
-
-
-def _not_utf8(head: bytes, name: str) -> str | None:
-    encoding = _ENCODING.match(head.removeprefix(b"\xef\xbb\xbf"))
-    if encoding and encoding[1].lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
-        return f"部件“{name}”不是 UTF-8 编码（{encoding[1].decode('ascii', 'replace')}）"
+        return "utf-16"
+    if head[:256].lstrip(b" \t\r\n\x00").startswith(b"<") and b"\x00" in head[:256]:
+        return "utf-16-be" if head[0] == 0 else "utf-16-le"
     return None
+
+
+# Encodings whose markup is ASCII, so the byte scan sees it (UTF-16 is transcoded first).
+# A single-byte encoding such as EBCDIC, which expat accepts through Python's codecs,
+# would hide it.
+_SCANNABLE = {b"utf-8", b"utf8", b"us-ascii", b"ascii", b"iso-8859-1", b"latin-1", b"latin1"}
+
+
+def _odd_encoding(head: bytes, name: str, utf16: bool) -> str | None:
+    encoding = _ENCODING.match(head.removeprefix(b"\xef\xbb\xbf"))
+    if encoding is None:
+        return None
+    declared = encoding[1].lower().replace(b"_", b"-")
+    if declared in _SCANNABLE or (utf16 and declared.startswith(b"utf-16")):
+        return None
+    return f"部件“{name}”使用了不常见的字符编码（{encoding[1].decode('ascii', 'replace')}）"
 
 
 def _count(buffer: bytes, settled: int, name: str, file: str, tally: _Tally) -> list[Diagnostic]:
