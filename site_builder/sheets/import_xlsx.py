@@ -181,7 +181,8 @@ def _open(path: Path, file: str):
 
     try:
         with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+            # read(n) allocates n bytes up front: ask for no more than the file holds.
+            raw = handle.read(min(os.fstat(handle.fileno()).st_size, MAX_BYTES) + 1)
     except FileNotFoundError:
         return None, [diag("X001", file, detail=f"找不到文件 {path}")]
     except OSError as exc:
