@@ -314,6 +314,8 @@ CASES: dict[str, tuple[dict, str, int]] = {
         16,
     ),
     "Y013": ({W: "k: [" + "x," * 200_001 + "x]\n"}, W, 1),
+    "Y014": ({W: "round: r1\nunit: wcjd\u202e\n"}, W, 2),
+    "Y015": ({W: 'round: r1\nunit: "wcjd\\e[2J"\n'}, W, 2),
     "R012": (
         {
             "rounds/cases/index.md": "---\ntitle: 违规使用公务用车\nunit: wcjd\ndate: 2018-03-01\ncategory: work_style\nform: 1\nlesson: 公车姓公。\n---\n某街道干部公车私用。\n"
@@ -339,6 +341,9 @@ HISTORY_CASES |= {"H006"}
 HISTORY_CASES |= {"H007", "H008", "H009", "H011", "H012", "H013"}
 # X codes come from spreadsheets; test_sheets.py triggers each from a real .xlsx workbook.
 SPREADSHEET_CASES = {f"X{n:03d}" for n in range(1, 18)}
+# X018-X028 (crafted archives, formulas, control characters): test_sheet_safety.py and
+# test_hostile_text.py.
+SPREADSHEET_CASES |= {f"X{n:03d}" for n in range(18, 29)}
 # E codes come from rubrics and evaluation records; test_evaluation.py triggers each.
 EVALUATION_CASES = {f"E{n:03d}" for n in range(1, 20)}
 

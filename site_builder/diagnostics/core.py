@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 from site_builder.diagnostics.catalogue import CATALOGUE
+from site_builder.diagnostics.characters import UNPRINTABLE_ABOVE_C0, printable
 
 
 class Severity(StrEnum):
@@ -15,13 +15,16 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-# Control characters and bidirectional overrides in file names or quoted values could
-# rewrite a terminal line or reorder what a reviewer reads: print them as escapes.
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+def _github_data(text: str) -> str:
+    """A workflow command's message: `%`, CR and LF percent-encoded (the runner decodes
+    them); every other control or invisible character already shown as an escape."""
+    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def printable(text: str) -> str:
-    return _UNPRINTABLE.sub(lambda m: repr(m.group(0))[1:-1], text)
+def _github_property(text: str) -> str:
+    # A property value ends at ',' or '::': encode those too, or a file name could
+    # forge a second property or workflow command.
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,16 +46,16 @@ class Diagnostic:
         return f"{self.location()}: {self.code} {printable(self.message)}"
 
     def as_github(self) -> str:
-        # Workflow-command syntax: newlines and % must be escaped in the message.
+        # Control characters in user data (a title quoted in the message, a file name)
+        # are shown escaped: the runner would otherwise pass them to the log viewer and
+        # a newline would end the command and start another (`::add-mask::` ...).
         level = "error" if self.severity is Severity.ERROR else "warning"
-        text = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        # A property value ends at ',' or '::': escape those too, or a file name could
-        # forge a second workflow command.
-        file = printable(self.file).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
-        where = f"file={file}"
+        where = f"file={_github_property(self.file)}"
         if self.line:
             where += f",line={self.line},col={self.col or 1}"
-        return f"::{level} {where},title={self.code}::{text}"
+        return (
+            f"::{level} {where},title={_github_property(self.code)}::{_github_data(self.message)}"
+        )
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
@@ -85,4 +88,7 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
 
 
 def dumps_json(diagnostics: list[Diagnostic]) -> str:
-    return json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False, indent=2)
+    text = json.dumps([d.as_dict() for d in diagnostics], ensure_ascii=False, indent=2)
+    # json escapes only C0; a C1 control (U+009B opens a terminal sequence) or a bidi
+    # override would reach a terminal raw. As \uXXXX they parse back to the same text.
+    return UNPRINTABLE_ABOVE_C0.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)

@@ -29,7 +29,7 @@ from site_builder.model.ledger import Ledger
 from site_builder.model.source import Source
 
 # Bump when the model or the loader changes what a blob parses into.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: control characters refused by the loader (Y014, Y015)
 CACHE_FORMAT = 2  # 2: each parsed blob pickled on its own, unpickled when used
 TRAIL_VERSION = 2  # 2: the signers in force and governance changes
 

@@ -13,6 +13,7 @@ from site_builder.load.files import (
     rel_path,
 )
 from site_builder.load.records import build_record
+from site_builder.load.yaml_characters import written_characters
 from site_builder.load.yaml_strict import decode, parse_yaml
 from site_builder.model import Project
 from site_builder.model.district import (
@@ -120,6 +121,10 @@ def load_case(root: Path, path: Path) -> tuple[Case | None, list[Diagnostic]]:
         ]
     parsed = parse_yaml("".join(lines[1:end]).encode(), rel, line_offset=1)
     parsed.diagnostics[:0] = problems
+    # The Markdown after the front matter is a text field too.
+    body_refused = written_characters("".join(lines[end + 1 :]), rel, line_offset=end + 1)
+    if body_refused:
+        return None, parsed.diagnostics + body_refused
     if isinstance(parsed.data, dict):
         if not ID_PATTERN.match(path.stem):
             parsed.diagnostics.append(diag("S006", rel, value=path.stem))

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from site_builder.diagnostics import Diagnostic, diag
+from site_builder.load.yaml_characters import escape_diagnostic, written_characters
 from site_builder.model.source import Source
 
 # The C parser is several times faster; fall back to pure Python where libyaml is absent.
@@ -114,6 +115,9 @@ def parse_yaml(raw: bytes, file: str, line_offset: int = 0) -> ParsedYaml:
     text, result.diagnostics = decode(raw, file)
     if text is None:
         return result
+    if refused := written_characters(text, file, line_offset):
+        result.diagnostics.extend(refused)
+        return result
     try:
         if _too_many_nodes(text):
             result.diagnostics.append(diag("Y013", file, line_offset + 1, 1, limit=MAX_NODES))
@@ -130,7 +134,7 @@ def parse_yaml(raw: bytes, file: str, line_offset: int = 0) -> ParsedYaml:
         return result
     result.root = node
     # An alias is written `*name`: without a `*` anywhere there is none to refuse.
-    builder = _Builder(file, line_offset, aliases="*" in text)
+    builder = _Builder(file, line_offset, text, aliases="*" in text)
     try:
         result.data = builder.build(node)
     except _Refused as refused:
@@ -200,9 +204,10 @@ def _translate_problem(problem: str) -> str:
 class _Builder:
     """Turns a composed node graph into plain data, refusing what ledgers never need."""
 
-    def __init__(self, file: str, line_offset: int, aliases: bool = True):
+    def __init__(self, file: str, line_offset: int, text: str, aliases: bool = True):
         self.file = file
         self.offset = line_offset
+        self.text = text
         self.aliases = aliases
         self.seen: set[int] = set()
         self.count = 0
@@ -227,10 +232,19 @@ class _Builder:
         if node.tag not in _PLAIN_TAGS:
             raise self._refuse("Y010", node, tag=node.tag)
         if isinstance(node, yaml.ScalarNode):
-            return node.value
+            return self._scalar(node)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item) for item in node.value]
         return self._mapping(node)
+
+    def _scalar(self, node: yaml.ScalarNode) -> str:
+        # A control character written as such was refused before composing; one made
+        # by an escape ("\e", "\u202e") is only visible in the value.
+        if node.style == '"' and (
+            found := escape_diagnostic(node, self.text, self.file, self.offset)
+        ):
+            raise _Refused(found)
+        return node.value
 
     def _mapping(self, node: yaml.MappingNode) -> dict:
         line, col = self._pos(node)
@@ -239,7 +253,7 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self._refuse("Y001", key_node, detail="字段名必须是文字")
-            key = key_node.value
+            key = self._scalar(key_node)
             self.count += 1  # keys are nodes too: count them against the limit
             if key in keys:
                 first = next(k for k, _ in node.value if k.value == key)

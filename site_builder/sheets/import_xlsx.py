@@ -12,6 +12,7 @@ prints, pointing at the YAML staff will edit from then on.
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import tempfile
 import warnings
@@ -20,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from defusedxml import DefusedXmlException
 
 from site_builder.diagnostics import Diagnostic, diag, has_errors
 from site_builder.load import load_project, parse_yaml
@@ -38,10 +41,11 @@ from site_builder.sheets.grid import read_table
 from site_builder.sheets.infer import infer_round, infer_unit
 from site_builder.sheets.read_extras import read_grouped, read_plan, read_report
 from site_builder.sheets.read_ledger import read_problems
+from site_builder.sheets.safety import MAX_BYTES, checked_workbook
+from site_builder.sheets.screening import screen_sheets
 from site_builder.validate import validate
 
-MAX_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED = 400 * 1024 * 1024
+_NOT_ZIP = "不是有效的 .xlsx 文件（.xlsx 实际是一个压缩包，这个文件不是）"
 _EXTRA_SHEETS = {MECHANISMS.name, ACCOUNTABILITY.name, REPORT.name, PLAN_NAME}
 _DATE_KEYS = {
     "deadline",
@@ -107,13 +111,17 @@ def read_workbook(
 ) -> tuple[Ledger | None, list[Diagnostic]]:
     """The ledger a workbook holds, or None and the reasons it cannot be read."""
     file = str(path)
-    wb, problem = _open(path)
+    wb, diagnostics = _open(path, file)
     if wb is None:
-        return None, [diag("X001", file, detail=problem)]
+        return None, diagnostics
     epoch = wb.epoch
     ws, diagnostics = _main_sheet(wb, sheet, file)
     if ws is None:
         return None, diagnostics
+    extras = [w for w in wb.worksheets if normalise_header(w.title) in _EXTRA_SHEETS]
+    screened = screen_sheets([ws, *[w for w in extras if w is not ws]], file)
+    if screened:
+        return None, diagnostics + screened
     table, found = read_table(ws, LEDGER, file)
     diagnostics += found
     if table is None or has_errors(found):
@@ -164,28 +172,51 @@ def read_workbook(
     return Ledger.model_validate(_prune(data)), diagnostics
 
 
-def _open(path: Path):
+def _open(path: Path, file: str):
+    """The workbook with its formulas (not Excel's cached results), or the reasons not.
+
+    The bytes are read once, checked by ``safety`` and given to openpyxl as they are.
+    """
     from openpyxl import load_workbook
 
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return None, f"文件过大（上限 {MAX_BYTES // 1024 // 1024} MB）"
-        with zipfile.ZipFile(path) as archive:
-            # A small file that unpacks to gigabytes (a zip bomb) is refused before parsing.
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
-                return None, "解压后过大，可能不是正常的台账表格"
+        with path.open("rb") as handle:
+            # read(n) allocates n bytes up front: ask for no more than the file holds.
+            raw = handle.read(min(os.fstat(handle.fileno()).st_size, MAX_BYTES) + 1)
+    except FileNotFoundError:
+        return None, [diag("X001", file, detail=f"找不到文件 {path}")]
+    except OSError as exc:
+        return None, [diag("X001", file, detail=exc.strerror or str(exc))]
+    if len(raw) > MAX_BYTES:
+        return None, [diag("X001", file, detail=f"文件过大（上限 {MAX_BYTES // 1024 // 1024} MB）")]
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
+        return None, [diag("X001", file, detail=_NOT_ZIP)]
+    refused = checked_workbook(raw, file)
+    if refused:
+        return None, refused
+    try:
         with warnings.catch_warnings():
             # openpyxl warns about Excel features it skips (data validation, styles).
             warnings.simplefilter("ignore")
-            return load_workbook(path, data_only=True), ""
-    except FileNotFoundError:
-        return None, f"找不到文件 {path}"
+            return load_workbook(io.BytesIO(raw), data_only=False), []
     except zipfile.BadZipFile:
-        return None, "不是有效的 .xlsx 文件（.xlsx 实际是一个压缩包，这个文件不是）"
-    except OSError as exc:
-        return None, exc.strerror or str(exc)
+        return None, [diag("X001", file, detail=_NOT_ZIP)]
     except Exception as exc:  # noqa: BLE001 - any parser failure on a bad file is bad input
-        return None, f"不是有效的 .xlsx 文件（{type(exc).__name__}）"
+        if _caused_by(exc, DefusedXmlException):  # safety.py refuses these first
+            return None, [diag("X023", file, part="（工作簿中的某个部件）")]
+        detail = f"不是有效的 .xlsx 文件（{type(exc).__name__}）"
+        return None, [diag("X001", file, detail=detail)]
+
+
+def _caused_by(exc: BaseException | None, kind: type[BaseException]) -> bool:
+    """openpyxl wraps a parser's exception in a ValueError of its own."""
+    for _ in range(10):
+        if exc is None:
+            return False
+        if isinstance(exc, kind):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _main_sheet(wb, name: str | None, file: str):
