@@ -57,3 +57,17 @@ def lineage(root, previous: str | None) -> Lineage:
         exists = sha is not None
         descends = exists and repo.is_ancestor(sha, head)
         return Lineage(head, bool(status.strip()), previous, exists, descends)
+
+
+def configured_name(root) -> str | None:
+    """git's ``user.name`` as the repository at ``root`` sees it, if one is set."""
+    try:
+        repo = Repository(root)
+    except GitError:
+        return None
+    with repo:
+        try:
+            name = repo.run(["config", "--get", "user.name"]).strip()
+        except GitError:
+            return None
+    return name or None
