@@ -123,7 +123,8 @@ def _read_url(url: str) -> bytes | None:
             while size <= MAX_BYTES:
                 if time.monotonic() > deadline:
                     raise AnchorUnreadable(f"读取超过 {TIMEOUT:.0f} 秒未完成")
-                chunk = response.read(min(65536, MAX_BYTES + 1 - size))
+                # read1: what has arrived, so a server trickling bytes meets the deadline.
+                chunk = response.read1(min(65536, MAX_BYTES + 1 - size))
                 if not chunk:
                     break
                 chunks.append(chunk)
