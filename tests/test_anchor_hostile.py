@@ -203,4 +203,4 @@ def test_text_a_record_carries_forward_is_cleaned_and_escaped(ledger_repo, tmp_p
     assert len(entry["reason"]) == anchor.MAX_TEXT
     overview = (result.site_dir / "index.html").read_text(encoding="utf-8")
     assert "历史改写已确认" in overview
-    assert "<img" not in overview and "onerror=\"" not in overview and "{: onclick" not in overview
+    assert "<img" not in overview and 'onerror="' not in overview and "{: onclick" not in overview
