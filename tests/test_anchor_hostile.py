@@ -204,3 +204,14 @@ def test_text_a_record_carries_forward_is_cleaned_and_escaped(ledger_repo, tmp_p
     overview = (result.site_dir / "index.html").read_text(encoding="utf-8")
     assert "历史改写已确认" in overview
     assert "<img" not in overview and 'onerror="' not in overview and "{: onclick" not in overview
+
+
+def test_unreadable_local_record_is_noted_and_passed_over(ledger_repo, tmp_path) -> None:
+    """The output folder's own record, broken: a warning, as before no stop (H033)."""
+    out = tmp_path / "out"
+    (out / "site").mkdir(parents=True)
+    (out / "site" / "build-info.json").write_bytes(BAD_FILES["commit-an-option"])
+    result = check_provenance(ledger_repo.root, out, "internal")
+    assert result.stamp is not None and result.stamp.previous is None
+    [note] = result.diagnostics
+    assert note.code == "H033" and "提交编号" in note.message

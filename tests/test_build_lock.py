@@ -150,8 +150,8 @@ def test_second_build_gives_up_after_its_wait(district, reference, tmp_path) -> 
     assert complete(out / "site", reference)
 
 
-def test_a_build_and_serve_wait_for_a_held_lock(district, tmp_path) -> None:
-    out = tmp_path / "out"
+def test_a_build_and_serve_wait_for_a_held_lock(make_repo, tmp_path) -> None:
+    district, out = make_repo(), tmp_path / "out"
     serve: Run | None = None
     try:
         with build_lock(out) as lock:

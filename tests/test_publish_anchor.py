@@ -19,8 +19,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import yaml
 
-from conftest import BASE_FILES
+from conftest import BASE_FILES, ROOT
 from gitrepo import GitRepo
 
 LEDGER = "ledgers/r1/wcjd.yml"
@@ -163,3 +164,48 @@ def test_a_rewrite_seen_through_a_file_anchor_and_a_git_name(tmp_path) -> None:
     assert accepted.returncode == 0, accepted.stderr
     info = json.loads((clone / "build" / "site" / "build-info.json").read_text(encoding="utf-8"))
     assert [(r["acknowledged_by"], r["reason"]) for r in info["rewrites"]] == [("李红梅", "补录提交说明")]  # fmt: skip
+
+
+def publish_step() -> str:
+    workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
+    [step] = [s for s in workflow["jobs"]["build"]["steps"] if "核对上次发布" in s.get("name", "")]
+    return step["run"]
+
+
+def test_the_publish_workflow_step_checks_and_acknowledges(tmp_path, deployed) -> None:
+    """The build step of publish.yml, run by bash as a runner would, in fresh clones."""
+    www, url = deployed
+    remote = Remote(tmp_path)
+    script = publish_step()
+
+    def run_step(**env: str) -> subprocess.CompletedProcess:
+        remote.runs += 1
+        clone = tmp_path / f"step{remote.runs}"
+        subprocess.run(["git", "clone", "-q", "--no-local", str(remote.bare), str(clone)], check=True)  # fmt: skip
+        base = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+        path = f"{Path(sys.executable).parent}{os.pathsep}{base.get('PATH', '')}"
+        full = {**base, "PATH": path, "PUBLISHED_URL": "", "ACK_REASON": "", "ACK_BY": "", **env}
+        done = subprocess.run(["bash", "-e", "-c", script], cwd=clone, env=full,
+                              capture_output=True, text=True, timeout=300)  # fmt: skip
+        if done.returncode == 0:
+            shutil.rmtree(www, ignore_errors=True)
+            shutil.copytree(clone / "build" / "site", www)
+        return done
+
+    unset = run_step()
+    assert unset.returncode == 0, unset.stderr
+    assert "::warning title=未核对上次发布::" in unset.stdout
+    assert run_step(PUBLISHED_URL=url).returncode == 0
+
+    remote.staff.git("commit", "-q", "--amend", "-m", "建立台账（改写）")
+    remote.staff.git("push", "-q", "--force", "origin", "main")
+    refused = run_step(PUBLISHED_URL=url)
+    assert refused.returncode == 1 and "H030" in refused.stderr, refused.stderr
+
+    # What the person types reaches rectify as text, never as shell.
+    reason = '恢复误推送 $(touch pwned) `touch pwned` "; touch pwned'
+    accepted = run_step(PUBLISHED_URL=url, ACK_REASON=reason, ACK_BY="liuyang-xcb")
+    assert accepted.returncode == 0, accepted.stderr
+    assert not list(tmp_path.rglob("pwned"))
+    [ack] = json.loads((www / "build-info.json").read_text(encoding="utf-8"))["rewrites"]
+    assert (ack["acknowledged_by"], ack["reason"]) == ("liuyang-xcb", reason)
