@@ -160,12 +160,16 @@ def _carried(anchors: list[Anchor]) -> list[dict[str, Any]]:
 
 
 def _refusal(anchor: Anchor, found: Lineage) -> Diagnostic:
+    gone = ""
+    if not found.previous_exists:
+        cut = "；当前是浅克隆，请用完整克隆重试" if found.shallow else ""
+        gone = f"（仓库中已找不到这个提交{cut}）"
     return diag(
         "H030",
         file=anchor.source,
         label=anchor.label,
         commit=(anchor.commit or "")[:10],
-        gone="" if found.previous_exists else "（仓库中已找不到这个提交）",
+        gone=gone,
         built_at=anchor.built_at or "未知时间",
         head=(found.head or "")[:10],
     )

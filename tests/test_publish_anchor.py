@@ -209,3 +209,18 @@ def test_the_publish_workflow_step_checks_and_acknowledges(tmp_path, deployed) -
     assert not list(tmp_path.rglob("pwned"))
     [ack] = json.loads((www / "build-info.json").read_text(encoding="utf-8"))["rewrites"]
     assert (ack["acknowledged_by"], ack["reason"]) == ("liuyang-xcb", reason)
+
+
+def test_a_shallow_clone_cannot_pass_for_a_checked_one(tmp_path) -> None:
+    """A runner that fetched only the last commit cannot see the published one: refused."""
+    remote = Remote(tmp_path)
+    store = tmp_path / "published"
+    assert remote.publish("--last-published", str(store / "build-info.json"), www=store).returncode == 0  # fmt: skip
+    remote.push({"rounds/units.yml": BASE_FILES["rounds/units.yml"] + "\n"}, "整理格式")
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", "--no-local", str(remote.bare),
+                    str(shallow)], check=True)  # fmt: skip
+    refused = rectify("build", "--root", str(shallow), "--out", str(shallow / "build"),
+                      "--last-published", str(store / "build-info.json"))  # fmt: skip
+    assert refused.returncode == 1 and "H030" in refused.stderr
+    assert "当前是浅克隆" in refused.stderr and "Traceback" not in refused.stderr

@@ -22,6 +22,7 @@ class Lineage:
     previous: str | None = None  # the commit the last site was built from
     previous_exists: bool = True  # whether the repository still has that commit
     descends: bool = True  # whether HEAD contains it
+    shallow: bool = False  # a shallow clone: a missing commit may only be cut off
 
     @property
     def rewritten(self) -> bool:
@@ -56,7 +57,7 @@ def lineage(root, previous: str | None) -> Lineage:
                 sha = None
         exists = sha is not None
         descends = exists and repo.is_ancestor(sha, head)
-        return Lineage(head, bool(status.strip()), previous, exists, descends)
+        return Lineage(head, bool(status.strip()), previous, exists, descends, repo.is_shallow())
 
 
 def configured_name(root) -> str | None:
