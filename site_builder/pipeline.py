@@ -64,7 +64,8 @@ class BuildResult:
     pages: int = 0
     timings: Timings = field(default_factory=Timings)
     # Why the build stopped before the site (H030 a rewritten history, H031 an unreadable
-    # published record, H034 the folder busy); the CLI prints them and exits 1.
+    # published record, H034 the folder busy, H036 HEAD older than it); the CLI prints them
+    # and exits 1.
     refusal: list[Diagnostic] = field(default_factory=list)
 
 

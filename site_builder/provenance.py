@@ -106,7 +106,8 @@ def check_provenance(
         checked.add(anchor.commit)
         found = lineage(root, anchor.commit)
         if found.rewritten:
-            refusals.append(_refusal(anchor, found))
+            # HEAD behind the recorded commit: an older checkout, or main reset back.
+            refusals.append(_behind(anchor, found) if found.behind else _refusal(anchor, found))
             acknowledged.append(
                 {
                     "previous": anchor.commit,
@@ -170,6 +171,17 @@ def _refusal(anchor: Anchor, found: Lineage) -> Diagnostic:
         label=anchor.label,
         commit=(anchor.commit or "")[:10],
         gone=gone,
+        built_at=anchor.built_at or "未知时间",
+        head=(found.head or "")[:10],
+    )
+
+
+def _behind(anchor: Anchor, found: Lineage) -> Diagnostic:
+    return diag(
+        "H036",
+        file=anchor.source,
+        label=anchor.label,
+        commit=(anchor.commit or "")[:10],
         built_at=anchor.built_at or "未知时间",
         head=(found.head or "")[:10],
     )

@@ -299,9 +299,9 @@ FILESYSTEM_CASES = {"Y009", "Y012"}
 HISTORY_CASES = {"H001", "H002", "H003", "H004", "H005"}
 # H006 (a closure's evidence file deleted): test_tamper_evidence.py, in a real repository.
 HISTORY_CASES |= {"H006"}
-# H030-H035 (rewrites, published records, the build lock): test_publish_anchor.py,
+# H030-H036 (rewrites, published records, the build lock): test_publish_anchor.py,
 # test_anchor_hostile.py and test_build_lock.py, with real clones, servers and builds.
-HISTORY_CASES |= {"H030", "H031", "H032", "H033", "H034", "H035"}
+HISTORY_CASES |= {"H030", "H031", "H032", "H033", "H034", "H035", "H036"}
 # X codes come from spreadsheets; test_sheets.py triggers each from a real .xlsx workbook.
 SPREADSHEET_CASES = {f"X{n:03d}" for n in range(1, 18)}
 # E codes come from rubrics and evaluation records; test_evaluation.py triggers each.

@@ -224,3 +224,26 @@ def test_a_shallow_clone_cannot_pass_for_a_checked_one(tmp_path) -> None:
                       "--last-published", str(store / "build-info.json"))  # fmt: skip
     assert refused.returncode == 1 and "H030" in refused.stderr
     assert "当前是浅克隆" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_an_older_commit_does_not_replace_a_newer_site(tmp_path) -> None:
+    """A re-run on an older commit, or main reset back: H036, and only an acknowledgement
+    (recorded like any rewrite) lets the older state replace the published one."""
+    remote = Remote(tmp_path)
+    older = remote.staff.git("rev-parse", "HEAD")
+    remote.push({"rounds/units.yml": BASE_FILES["rounds/units.yml"] + "\n"}, "整理格式")
+    store = tmp_path / "published"
+    anchor = str(store / "build-info.json")
+    assert remote.publish("--last-published", anchor, www=store).returncode == 0
+
+    clone = tmp_path / "rerun"
+    subprocess.run(["git", "clone", "-q", "--no-local", str(remote.bare), str(clone)], check=True)
+    subprocess.run(["git", "-C", str(clone), "checkout", "-q", older], check=True)
+    args = ("build", "--root", str(clone), "--out", str(clone / "build"), "--last-published", anchor)  # fmt: skip
+    refused = rectify(*args)
+    assert refused.returncode == 1 and "H036" in refused.stderr and "H030" not in refused.stderr
+    assert f"当前 HEAD {older[:10]}" in refused.stderr and "Traceback" not in refused.stderr
+    accepted = rectify(*args, "--acknowledge-rewrite", "--by", "王立新", "--reason", "回退到上一版")
+    assert accepted.returncode == 0, accepted.stderr
+    info = json.loads((clone / "build" / "site" / "build-info.json").read_text(encoding="utf-8"))
+    assert [(r["head"], r["reason"]) for r in info["rewrites"]] == [(older, "回退到上一版")]

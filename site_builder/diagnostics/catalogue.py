@@ -344,6 +344,15 @@ CATALOGUE: dict[str, Entry] = {
         "因何确认了历史改写。请加 --reason “理由”，并用 --by 写明确认人"
         "（未写 --by 时取 git 的 user.name）。",
     ),
+    "H036": Entry(
+        E,
+        "当前提交早于上次站点",
+        "当前 HEAD {head} 比{label}的站点所依据的提交 {commit}（生成于 {built_at}）更早，已停止生成，"
+        "原站点保持不变：用较早的提交覆盖较新的站点，读者会看到过时的台账。如果只是在较早的提交上生成，"
+        "请改在最新的提交上生成（CI 中重新运行最新一次的发布），或用 --out 另选构建目录；"
+        "如果是 main 被重置回了较早的提交，这也是历史改写，查明原因后加 --acknowledge-rewrite "
+        "--reason “理由”（及 --by 确认人）重新生成，这次确认会记录在站点中。",
+    ),
     # --- E: evaluation (八查) records and rubric -------------------------------------
     # (issue 5 adds its codes here)
     "E001": Entry(
