@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from site_builder.audience import for_audience
+from site_builder.buildlock import DEFAULT_WAIT, build_lock
 from site_builder.diagnostics import Diagnostic, has_errors, sort_key
+from site_builder.diagnostics.core import diag
 from site_builder.history import read_history
 from site_builder.history.evidence import missing_evidence
 from site_builder.load import load_project
 from site_builder.model import Project
-from site_builder.provenance import stamp_build, write_build_info
+from site_builder.provenance import Acknowledgement, check_provenance, write_build_info
 from site_builder.render import render_docs
 from site_builder.render.views import build_site_data
 from site_builder.site import build_site_engine
@@ -61,6 +63,10 @@ class BuildResult:
     site_dir: Path | None = None
     pages: int = 0
     timings: Timings = field(default_factory=Timings)
+    # Why the build stopped before the site (H030 a rewritten history, H031 an unreadable
+    # published record, H034 the folder busy, H036 HEAD older than it); the CLI prints them
+    # and exits 1.
+    refusal: list[Diagnostic] = field(default_factory=list)
 
 
 def check_project(root: Path, timings: Timings | None = None) -> tuple[Project, list[Diagnostic]]:
@@ -90,21 +96,51 @@ def build(
     keep_going: bool = False,
     verbose: bool = False,
     audience: str = "internal",
-    acknowledge_rewrite: bool = False,
+    acknowledgement: Acknowledgement | None = None,
+    last_published: str | None = None,
+    wait: float = DEFAULT_WAIT,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build the site of the ledger repository at ``root`` into ``out/site``.
 
     With errors in the data the site is not built unless ``keep_going``: a site
-    that silently leaves out a broken ledger would misreport progress.
+    that silently leaves out a broken ledger would misreport progress. One build at a
+    time per ``out``: another one waits up to ``wait`` seconds for the folder's lock.
     """
     timings = Timings()
     project, diagnostics = check_project(root, timings)
     result = BuildResult(project, diagnostics, timings=timings)
     if has_errors(diagnostics) and not keep_going:
         return result
-    out.mkdir(parents=True, exist_ok=True)
-    # Stops (HistoryRewritten) if the last site's commit left HEAD's history unacknowledged.
-    stamp = stamp_build(root, out, audience, acknowledge_rewrite)
+    with build_lock(out, wait, on_wait) as lock:
+        if not lock.held:
+            waited = f"{lock.waited:.0f}"
+            busy = diag("H034", str(lock.path), out=out, holder=lock.holder, waited=waited)
+            result.refusal = [busy]
+            return result
+        _build_locked(root, out, result, as_of, verbose, audience, acknowledgement, last_published)
+    return result
+
+
+def _build_locked(
+    root: Path,
+    out: Path,
+    result: BuildResult,
+    as_of: date | None,
+    verbose: bool,
+    audience: str,
+    acknowledgement: Acknowledgement | None,
+    last_published: str | None,
+) -> None:
+    project, timings = result.project, result.timings
+    # Stops if a previous site's commit left HEAD's history and nobody acknowledged it.
+    provenance = check_provenance(root, out, audience, acknowledgement, last_published)
+    notes = [d for d in provenance.diagnostics if not has_errors([d])]
+    result.diagnostics = diagnostics = sorted(result.diagnostics + notes, key=sort_key)
+    if provenance.stamp is None:
+        result.refusal = [d for d in provenance.diagnostics if has_errors([d])]
+        return
+    stamp = provenance.stamp
     with timings.stage("读取历史"):
         history, found = read_history(root, project.signers)
         result.diagnostics = diagnostics = sorted(diagnostics + found, key=sort_key)
@@ -131,4 +167,3 @@ def build(
             root, out, tree.nav, site_name, verbose=verbose, stage=timings.stage
         )
     result.pages = len(tree.pages)
-    return result

@@ -2,15 +2,19 @@
 
 The site carries ``build-info.json`` (commit, time, audience, whether the data had
 uncommitted changes, and every acknowledged history rewrite so far) and a line on the
-overview. Before a build, the previous site's record is read: if its commit is no
-longer an ancestor of HEAD, the history the readers saw was rewritten, and the build
-stops unless the operator acknowledges it (``--acknowledge-rewrite``). The
-acknowledgement is kept in every later site's record.
+overview. Before a build, the previous records are read back (``anchor.py``): the site
+in the output folder and, with ``--last-published``, the published site's own record,
+which a CI runner's fresh clone has no other way to know. If a recorded commit is no
+longer an ancestor of HEAD (or is gone from the clone), the history the readers saw was
+rewritten, and the build stops unless someone acknowledges it, by name and with a
+reason. The acknowledgement is kept in every later site's record.
+
+``check_provenance`` returns a value; a refusal is data (diagnostics H030/H031), which
+the pipeline passes up and the CLI turns into a message and exit code 1.
 """
 
 from __future__ import annotations
 
-import getpass
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,14 +22,20 @@ from pathlib import Path
 from typing import Any
 
 from site_builder import __version__
-from site_builder.history.lineage import lineage
-from site_builder.site import SiteError
+from site_builder.anchor import Anchor, AnchorUnreadable, local_anchor, published_anchor
+from site_builder.diagnostics import Diagnostic
+from site_builder.diagnostics.core import diag
+from site_builder.history.lineage import Lineage, lineage
 
 BUILD_INFO = "build-info.json"
 
 
-class HistoryRewritten(SiteError):
-    """The previous site's commit is not in HEAD's history and nobody acknowledged it."""
+@dataclass(frozen=True)
+class Acknowledgement:
+    """Who acknowledged a rewrite of the history, and why (both required)."""
+
+    by: str
+    reason: str
 
 
 @dataclass
@@ -49,37 +59,89 @@ class BuildStamp:
         }
 
 
-def previous_record(out: Path) -> dict[str, Any] | None:
-    """The build-info of the site now in ``out/site``, if it has a readable one."""
-    try:
-        data = json.loads((out / "site" / BUILD_INFO).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
+@dataclass(frozen=True)
+class Provenance:
+    """This build's record, or None when it must stop; with the notes and refusals."""
+
+    stamp: BuildStamp | None
+    diagnostics: list[Diagnostic]
+
+    @property
+    def refused(self) -> bool:
+        return self.stamp is None
 
 
-def stamp_build(root: Path, out: Path, audience: str, acknowledge_rewrite: bool) -> BuildStamp:
-    """This build's record; raises HistoryRewritten when the last site's history is gone."""
+def check_provenance(
+    root: Path,
+    out: Path,
+    audience: str,
+    acknowledgement: Acknowledgement | None = None,
+    last_published: str | None = None,
+) -> Provenance:
+    """Read the previous records back and decide whether this build may go on."""
     now = datetime.now(UTC).astimezone().isoformat(timespec="seconds")
-    before = previous_record(out) or {}
-    recorded = before.get("commit") if isinstance(before.get("commit"), str) else None
-    found = lineage(root, recorded)
-    rewrites = [r for r in before.get("rewrites", []) if isinstance(r, dict)]
-    if found.rewritten:
-        if not acknowledge_rewrite:
-            raise HistoryRewritten(_refusal(recorded, before.get("built_at"), found))
+    notes: list[Diagnostic] = []
+    refusals: list[Diagnostic] = []
+    acknowledged: list[dict[str, Any]] = []
+    anchors: list[Anchor] = []
+    try:
+        anchors.append(local_anchor(out))
+    except AnchorUnreadable as exc:  # the builder's own folder: as before, not a stop
+        notes.append(diag("H033", file=str(out / "site" / BUILD_INFO), detail=str(exc)))
+    if last_published:
+        try:
+            published = published_anchor(last_published)
+        except AnchorUnreadable as exc:
+            refusals.append(diag("H031", file=last_published, detail=str(exc)))
+            acknowledged.append({"anchor": last_published, "problem": str(exc)})
+        else:
+            anchors.insert(0, published)
+            if not published.found:
+                notes.append(diag("H032", file=last_published))
+    head = lineage(root, None)
+    checked: set[str] = set()
+    for anchor in anchors:
+        if not anchor.found or anchor.commit is None or anchor.commit in checked:
+            continue
+        checked.add(anchor.commit)
+        found = lineage(root, anchor.commit)
+        if found.rewritten:
+            # HEAD behind the recorded commit: an older checkout, or main reset back.
+            refusals.append(_behind(anchor, found) if found.behind else _refusal(anchor, found))
+            acknowledged.append(
+                {
+                    "previous": anchor.commit,
+                    "previous_built_at": anchor.built_at,
+                    "previous_exists": found.previous_exists,
+                    "anchor": anchor.source,
+                }
+            )
+    if refusals and acknowledgement is None:
+        return Provenance(None, notes + refusals)
+    rewrites = _carried(anchors)
+    for entry in acknowledged:
+        assert acknowledgement is not None  # refusals without one returned above
         rewrites.append(
             {
-                "previous": recorded,
-                "previous_built_at": before.get("built_at"),
-                "previous_exists": found.previous_exists,
-                "head": found.head,
+                "previous": entry.get("previous"),
+                "head": head.head,
+                "previous_exists": entry.get("previous_exists", False),
+                "previous_built_at": entry.get("previous_built_at"),
                 "acknowledged_at": now,
-                "acknowledged_by": _operator(),
+                "acknowledged_by": acknowledgement.by,
+                "reason": acknowledgement.reason,
+                "anchor": entry["anchor"],
+                "problem": entry.get("problem"),
             }
         )
-    previous = {"commit": recorded, "built_at": before.get("built_at")} if recorded else None
-    return BuildStamp(found.head, now, audience, found.dirty, previous, rewrites)
+    base = next((a for a in anchors if a.found and a.commit), None)
+    previous = (
+        {"commit": base.commit, "built_at": base.built_at, "published": base.published}
+        if base
+        else None
+    )
+    stamp = BuildStamp(head.head, now, audience, head.dirty, previous, rewrites)
+    return Provenance(stamp, notes)
 
 
 def write_build_info(docs_dir: Path, stamp: BuildStamp) -> None:
@@ -88,19 +150,38 @@ def write_build_info(docs_dir: Path, stamp: BuildStamp) -> None:
     (docs_dir / BUILD_INFO).write_text(data + "\n", encoding="utf-8")
 
 
-def _refusal(recorded: str, built_at: Any, found: Any) -> str:
-    gone = "" if found.previous_exists else "（仓库中已找不到这个提交）"
-    return (
-        f"上次生成的站点来自提交 {recorded[:10]}{gone}（生成于 {built_at or '未知时间'}），"
-        f"但它已不在当前 HEAD {found.head[:10]} 的历史中：仓库历史可能被改写过"
-        "（强制推送、变基或重置），已销号事项的修改记录和审批可能随之改变。"
-        "已停止生成，原站点保持不变。请先查明原因；确认无误后加 --acknowledge-rewrite 重新生成，"
-        "这次确认会记录在站点中（概览页和 build-info.json）。"
+def _carried(anchors: list[Anchor]) -> list[dict[str, Any]]:
+    """Every acknowledgement on record in the previous sites, once each, oldest first."""
+    kept: list[dict[str, Any]] = []
+    for anchor in anchors:
+        for entry in anchor.rewrites:
+            if entry not in kept:
+                kept.append(dict(entry))
+    return kept
+
+
+def _refusal(anchor: Anchor, found: Lineage) -> Diagnostic:
+    gone = ""
+    if not found.previous_exists:
+        cut = "；当前是浅克隆，请用完整克隆重试" if found.shallow else ""
+        gone = f"（仓库中已找不到这个提交{cut}）"
+    return diag(
+        "H030",
+        file=anchor.source,
+        label=anchor.label,
+        commit=(anchor.commit or "")[:10],
+        gone=gone,
+        built_at=anchor.built_at or "未知时间",
+        head=(found.head or "")[:10],
     )
 
 
-def _operator() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "未知"
+def _behind(anchor: Anchor, found: Lineage) -> Diagnostic:
+    return diag(
+        "H036",
+        file=anchor.source,
+        label=anchor.label,
+        commit=(anchor.commit or "")[:10],
+        built_at=anchor.built_at or "未知时间",
+        head=(found.head or "")[:10],
+    )

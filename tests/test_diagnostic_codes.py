@@ -339,6 +339,9 @@ HISTORY_CASES = {"H001", "H002", "H003", "H004", "H005"}
 HISTORY_CASES |= {"H006"}
 # H007-H013 (governance, rewrites, accountability, future closures): test_trail_integrity.py.
 HISTORY_CASES |= {"H007", "H008", "H009", "H011", "H012", "H013"}
+# H030-H036 (rewrites, published records, the build lock): test_publish_anchor.py,
+# test_anchor_hostile.py and test_build_lock.py, with real clones, servers and builds.
+HISTORY_CASES |= {"H030", "H031", "H032", "H033", "H034", "H035", "H036"}
 # X codes come from spreadsheets; test_sheets.py triggers each from a real .xlsx workbook.
 SPREADSHEET_CASES = {f"X{n:03d}" for n in range(1, 18)}
 # X018-X028 (crafted archives, formulas, control characters): test_sheet_safety.py and

@@ -418,7 +418,7 @@ def test_workflows_run_only_commands_the_cli_has() -> None:
         if line.strip().startswith("rectify ")
     ]
     assert "rectify validate --format github" in commands
-    assert "rectify build" in commands
+    assert 'rectify build --last-published "$PUBLISHED_URL"' in commands  # publish.yml
     for command in commands:
         parser().parse_args(command.split()[1:])  # exits (fails the test) on a bad command
     check = workflow_steps("checks.yml")["检查本次修改"]["run"]

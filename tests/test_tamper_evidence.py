@@ -14,7 +14,7 @@ import pytest
 import security_figures
 
 from site_builder.pipeline import build, check_project
-from site_builder.provenance import HistoryRewritten, stamp_build
+from site_builder.provenance import check_provenance
 
 from conftest import BASE_FILES
 from gitrepo import GitRepo
@@ -73,7 +73,7 @@ def test_rewritten_history_stops_the_build_until_acknowledged(district_repo, tmp
     refusals = 1
 
     accepted = rectify("build", "--root", str(repo.root), "--out", str(out), "--as-of", "2017-12-01",
-                       "--acknowledge-rewrite")  # fmt: skip
+                       "--acknowledge-rewrite", "--by", "王立新", "--reason", "误推送后恢复")  # fmt: skip
     assert accepted.returncode == 0, accepted.stderr
     info = build_info(out)
     assert info["commit"] == rewritten
@@ -92,8 +92,9 @@ def test_rewritten_history_stops_the_build_until_acknowledged(district_repo, tmp
     repo.commit({"ledgers/r1/wcjd.yml": ledger}, "再次改写")
     repo.git("reflog", "expire", "--expire=now", "--all")
     repo.git("gc", "-q", "--prune=now")
-    with pytest.raises(HistoryRewritten, match="仓库中已找不到这个提交"):
-        stamp_build(repo.root, out, "internal", acknowledge_rewrite=False)
+    refused = check_provenance(repo.root, out, "internal")
+    assert refused.stamp is None and [d.code for d in refused.diagnostics] == ["H030"]
+    assert "仓库中已找不到这个提交" in refused.diagnostics[0].message
     refusals += 1
     security_figures.record(tamper__rewrites_refused=refusals)
 

@@ -9,8 +9,10 @@ from datetime import date
 from pathlib import Path
 
 from site_builder import __version__, pipeline
+from site_builder.buildlock import DEFAULT_WAIT
 from site_builder.cli.output import existing_root, print_diagnostics, summary
 from site_builder.diagnostics import has_errors
+from site_builder.provenance import Acknowledgement
 from site_builder.site import SiteError
 
 PLUGGED_COMMANDS: list[str] = [
@@ -26,6 +28,16 @@ def _as_of(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期“{text}”无法识别，请写成 2020-12-31") from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"“{text}”不是 0 到 86400 之间的秒数")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -58,9 +70,25 @@ def parser() -> argparse.ArgumentParser:
             help="internal（默认）为内部版；public 为公开版，隐去被问责人、问题线索和信访详情及设置中的敏感字段",
         )
         p.add_argument(
+            "--last-published",
+            metavar="地址",
+            help="已发布站点的 build-info.json（文件路径或 http、https、file 地址）；"
+            "据此检查仓库历史自上次发布以来是否被改写，适用于没有上次构建目录的 CI",
+        )
+        p.add_argument(
             "--acknowledge-rewrite",
             action="store_true",
-            help="确认仓库历史被改写（上次生成站点的提交已不在当前历史中）后仍生成；确认记录在站点中",
+            help="确认仓库历史被改写（上次生成或发布站点的提交已不在当前历史中）后仍生成；"
+            "须同时写明 --reason，确认人、时间和理由记录在站点中",
+        )
+        p.add_argument("--reason", help="确认历史改写的理由（与 --acknowledge-rewrite 同用）")
+        p.add_argument("--by", help="确认人姓名（默认取 git 的 user.name）")
+        p.add_argument(
+            "--wait",
+            type=_seconds,
+            default=DEFAULT_WAIT,
+            metavar="秒",
+            help=f"同一构建目录正在生成时最多等待的秒数（默认 {DEFAULT_WAIT:.0f}）",
         )
         if name == "serve":
             p.add_argument("--host", default="127.0.0.1")
@@ -131,6 +159,11 @@ def _build(args: argparse.Namespace) -> pipeline.BuildResult | None:
     root = existing_root(args.root)
     if root is None:
         return None
+    acknowledgement = None
+    if args.acknowledge_rewrite:
+        acknowledgement = acknowledgement_of(args, root)
+        if acknowledgement is None:
+            return None
     try:
         result = pipeline.build(
             root,
@@ -139,10 +172,19 @@ def _build(args: argparse.Namespace) -> pipeline.BuildResult | None:
             keep_going=args.keep_going,
             verbose=args.verbose,
             audience=args.audience,
-            acknowledge_rewrite=args.acknowledge_rewrite,
+            acknowledgement=acknowledgement,
+            last_published=args.last_published,
+            wait=args.wait,
+            on_wait=lambda message: print(message, file=sys.stderr, flush=True),
         )
     except SiteError as exc:
         print(f"构建失败：{exc}", file=sys.stderr)
+        return None
+    if result.refusal:
+        if result.diagnostics:
+            print_diagnostics(result.diagnostics)
+        for d in result.refusal:
+            print(f"构建失败：{d.as_text()}", file=sys.stderr)
         return None
     errors = has_errors(result.diagnostics)
     if result.diagnostics:
@@ -163,6 +205,24 @@ def _build(args: argparse.Namespace) -> pipeline.BuildResult | None:
     return result
 
 
+def acknowledgement_of(args: argparse.Namespace, root: Path) -> Acknowledgement | None:
+    """Who acknowledges a rewrite and why, or None after saying what is missing."""
+    from site_builder.anchor import short_text
+    from site_builder.diagnostics.core import diag
+    from site_builder.history.lineage import configured_name
+
+    reason = short_text(args.reason or "")
+    by = short_text(args.by or "", 100) or configured_name(root)
+    missing = "、".join(
+        what for what, given in (("理由（--reason）", reason), ("确认人（--by）", by)) if not given
+    )
+    if missing:
+        print(f"构建失败：{diag('H035', '命令行', missing=missing).as_text()}", file=sys.stderr)
+        return None
+    assert reason is not None and by is not None
+    return Acknowledgement(by=short_text(by, 100) or by, reason=reason)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     return 0 if _build(args) else 1
 
@@ -173,6 +233,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     result = _build(args)
     if result is None:
         return 1
+    # An acknowledgement covers the rewrite found now, not any later one while serving.
+    args.acknowledge_rewrite = False
     serve(result.site_dir, args.host, args.port, lambda: _build(args), Path(args.root))
     return 0
 

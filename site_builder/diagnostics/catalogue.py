@@ -366,6 +366,55 @@ CATALOGUE: dict[str, Entry] = {
         "本次修改改动了治理文件 {paths}（{reason}）。签字人名单、设置、评估细则、CODEOWNERS "
         "和工作流程的修改，须由修改前名单中角色为{roles}的审批人审批合并，且审批人不能是修改人，"
         "也不能是这次修改新增的人。",
+    # Provenance and the build lock (issue 12): messages of `rectify build`, not of a file.
+    "H030": Entry(
+        E,
+        "历史被改写",
+        "{label}的站点来自提交 {commit}{gone}（生成于 {built_at}），但它已不在当前 HEAD {head} "
+        "的历史中：仓库历史可能被改写过（强制推送、变基或重置），已销号事项的修改记录和审批可能随之改变。"
+        "已停止生成，原站点保持不变。请先查明原因；确认无误后加 --acknowledge-rewrite "
+        "--reason “理由”（及 --by 确认人）重新生成，这次确认会记录在站点中（概览页和 build-info.json）。",
+    ),
+    "H031": Entry(
+        E,
+        "发布记录无法读取",
+        "无法读取上次发布的站点记录（{detail}）。读不到发布记录，就无法确认仓库历史没有被改写，"
+        "已停止生成。请检查 --last-published 给出的地址（应为已发布站点的 build-info.json）和网络；"
+        "确认发布记录确已损坏的，可加 --acknowledge-rewrite --reason “理由” 重新生成，"
+        "这次确认会记录在站点中。",
+    ),
+    "H032": Entry(
+        W,
+        "没有发布记录",
+        "这里没有上次发布的站点记录（build-info.json），按首次发布处理，本次不做历史改写检查。"
+        "如果站点此前已经发布过，请核对 --last-published 给出的地址。",
+    ),
+    "H033": Entry(
+        W,
+        "上次生成记录无法读取",
+        "构建目录中上次生成的站点记录无法读取（{detail}），已忽略，本次只按其他记录检查历史改写。",
+    ),
+    "H034": Entry(
+        E,
+        "另一次生成正在进行",
+        "构建目录 {out} 正由另一次生成使用（{holder}），已等待 {waited} 秒仍未结束，本次未生成，"
+        "原站点保持不变。请等那次生成结束后重试，或用 --wait 设定更长的等待时间（秒）。",
+    ),
+    "H035": Entry(
+        E,
+        "历史改写确认不完整",
+        "加 --acknowledge-rewrite 时须写明{missing}：确认会记录在站点中，说明谁在何时、"
+        "因何确认了历史改写。请加 --reason “理由”，并用 --by 写明确认人"
+        "（未写 --by 时取 git 的 user.name）。",
+    ),
+    "H036": Entry(
+        E,
+        "当前提交早于上次站点",
+        "当前 HEAD {head} 比{label}的站点所依据的提交 {commit}（生成于 {built_at}）更早，已停止生成，"
+        "原站点保持不变：用较早的提交覆盖较新的站点，读者会看到过时的台账。如果只是在较早的提交上生成，"
+        "请改在最新的提交上生成（CI 中重新运行最新一次的发布），或用 --out 另选构建目录；"
+        "如果是 main 被重置回了较早的提交，这也是历史改写，查明原因后加 --acknowledge-rewrite "
+        "--reason “理由”（及 --by 确认人）重新生成，这次确认会记录在站点中。",
     ),
     # --- E: evaluation (八查) records and rubric -------------------------------------
     # (issue 5 adds its codes here)

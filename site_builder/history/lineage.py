@@ -22,6 +22,8 @@ class Lineage:
     previous: str | None = None  # the commit the last site was built from
     previous_exists: bool = True  # whether the repository still has that commit
     descends: bool = True  # whether HEAD contains it
+    shallow: bool = False  # a shallow clone: a missing commit may only be cut off
+    behind: bool = False  # HEAD is an ancestor of ``previous``: older, or main was reset
 
     @property
     def rewritten(self) -> bool:
@@ -56,4 +58,20 @@ def lineage(root, previous: str | None) -> Lineage:
                 sha = None
         exists = sha is not None
         descends = exists and repo.is_ancestor(sha, head)
-        return Lineage(head, bool(status.strip()), previous, exists, descends)
+        behind = exists and not descends and repo.is_ancestor(head, sha)
+        dirty = bool(status.strip())
+        return Lineage(head, dirty, previous, exists, descends, repo.is_shallow(), behind)
+
+
+def configured_name(root) -> str | None:
+    """git's ``user.name`` as the repository at ``root`` sees it, if one is set."""
+    try:
+        repo = Repository(root)
+    except GitError:
+        return None
+    with repo:
+        try:
+            name = repo.run(["config", "--get", "user.name"]).strip()
+        except GitError:
+            return None
+    return name or None
