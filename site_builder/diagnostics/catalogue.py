@@ -366,6 +366,7 @@ CATALOGUE: dict[str, Entry] = {
         "本次修改改动了治理文件 {paths}（{reason}）。签字人名单、设置、评估细则、CODEOWNERS "
         "和工作流程的修改，须由修改前名单中角色为{roles}的审批人审批合并，且审批人不能是修改人，"
         "也不能是这次修改新增的人。",
+    ),
     # Provenance and the build lock (issue 12): messages of `rectify build`, not of a file.
     "H030": Entry(
         E,
