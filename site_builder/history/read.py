@@ -6,7 +6,6 @@ import gc
 import hashlib
 import re
 import sys
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -30,11 +29,11 @@ from site_builder.history.parallel import ParallelParse
 from site_builder.history.signoff import (
     SignOff,
     State,
-    allowed_signers,
     approves,
     branch_authors,
     decide,
 )
+from site_builder.history.verify import Keyring, keyring, verify
 from site_builder.model.district import Signers
 from site_builder.model.ledger import Ledger
 
@@ -144,7 +143,7 @@ def _read_history(
         repo = Repository(root)
     except GitError:
         return History(), [diag("H005", ".", detail="这里不是 git 仓库")]
-    with repo, tempfile.TemporaryDirectory() as tmp:
+    with repo:
         history = History(available=True, head=repo.head(), shallow=repo.is_shallow())
         if history.head is None:
             return history, [diag("H005", ".", detail="仓库还没有任何提交")]
@@ -154,9 +153,9 @@ def _read_history(
                 diag("H005", ".", detail="这是浅克隆（shallow clone），早期提交缺失")
             )
         folder = cache_dir if cache_dir else repo.git_dir / "rectify"
-        sig_file = allowed_signers(signers, Path(tmp))
+        ring = keyring(signers)
         trails = TrailCache(None if history.shallow else folder)
-        key = _trail_key(signers, sig_file)
+        key = _trail_key(signers, ring)
         trail = trails.load(key)
         if trail is not None and trail.head == history.head:
             history.events, history.commits = _unpack_events(trail), trail.commits
@@ -183,12 +182,12 @@ def _read_history(
         states = LedgerStates(trail.states)
         found: list[Diagnostic] = []
         # Many blobs (a cold read) are parsed on every core (history/parallel.py); its
-        # processes start before the threads below. Git verifies signatures (an
-        # ssh-keygen per signed commit) while we parse and diff; sign-offs are decided
-        # once both are done.
+        # processes start before the threads below. A thread reads the approving
+        # commits' raw objects and verifies their signatures in-process (history/verify.py)
+        # while we parse and diff; sign-offs are decided once both are done.
         wanted = _wanted_blobs(commits, cache, trail.paths)
         with ParallelParse(cache, wanted) as ahead, ThreadPoolExecutor(max_workers=1) as pool:
-            checking = pool.submit(_signatures, repo, cache, commits, sig_file)
+            checking = pool.submit(_signatures, repo, cache, commits, ring, signers)
             blobs = _Prefetch(repo, [blob for blob, _ in wanted])
             try:
                 ahead.feed(blobs.read)
@@ -217,17 +216,18 @@ def _read_history(
         return history, diagnostics + trail.diagnostics
 
 
-def _trail_key(signers: Signers, allowed: Path | None) -> str:
+def _trail_key(signers: Signers, ring: Keyring) -> str:
     """Everything a cached trail depends on besides the commits: who signs, with which
     keys, and the code that turns commits into events."""
     from site_builder.diagnostics import catalogue
-    from site_builder.history import cache, events, git, signoff
+    from site_builder.history import cache, events, git, signoff, trailers, verify
     from site_builder.load import records, yaml_strict
     from site_builder.model import ledger, types
 
-    modules = (catalogue, cache, events, git, signoff, records, yaml_strict, ledger, types)
+    modules = (catalogue, cache, events, git, signoff, trailers, verify, records, yaml_strict,
+               ledger, types)  # fmt: skip
     digest = hashlib.sha256(signers.model_dump_json().encode())
-    digest.update(allowed.read_bytes() if allowed else b"")
+    digest.update(ring.digest.encode())
     digest.update(code_digest(*modules, sys.modules[__name__]).encode())
     return f"{SCHEMA_VERSION}:{digest.hexdigest()}"
 
@@ -342,21 +342,21 @@ def _unpack_events(trail: Trail) -> list[Event]:
 
 
 def _signatures(
-    repo: Repository, cache: BlobCache, commits: list[Commit], allowed: Path | None
+    repo: Repository, cache: BlobCache, commits: list[Commit], ring: Keyring, signers: Signers
 ) -> dict[str, tuple[str, str]]:
-    """Signature checks of the approving commits; each commit is verified once, ever."""
-    if allowed is None:
+    """Signature checks of the approving commits, in-process against the listed keys only;
+    each commit is verified once per set of keys, ever (the blob cache keeps the result)."""
+    if not ring and not signers.policy.require_signature:
         return {}
-    digest = hashlib.sha256(allowed.read_bytes()).hexdigest()[:16]
     wanted = [c.sha for c in commits if approves(c)]
-    missing = [sha for sha in wanted if f"{sha}:{digest}" not in cache.signatures]
-    for sha, found in repo.signatures(missing, allowed).items():
-        cache.signatures[f"{sha}:{digest}"] = found
+    missing = [sha for sha in wanted if f"{sha}:{ring.digest}" not in cache.signatures]
+    for sha, raw in repo.raw_commits(missing):
+        cache.signatures[f"{sha}:{ring.digest}"] = verify(raw, ring)
         cache.dirty = True
     return {
-        sha: cache.signatures[f"{sha}:{digest}"]
+        sha: cache.signatures[f"{sha}:{ring.digest}"]
         for sha in wanted
-        if f"{sha}:{digest}" in cache.signatures
+        if f"{sha}:{ring.digest}" in cache.signatures
     }
 
 
