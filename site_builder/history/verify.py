@@ -102,8 +102,6 @@ def pgp_cert(text: str) -> tuple[pysequoia.Cert, list[str]]:
         packets = pysequoia.packet.PacketPile.from_bytes(data)
     except (RuntimeError, ValueError) as exc:
         raise UnreadableKey("无法读取这个 OpenPGP 公钥") from exc
-    if cert.has_secret_keys:
-        raise UnreadableKey("这是私钥，名单中只能写公钥；请立即更换这把密钥")
     handles = []
     for packet in packets:
         if packet.tag in (pysequoia.packet.Tag.PublicKey, pysequoia.packet.Tag.PublicSubkey):
