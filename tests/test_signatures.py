@@ -238,8 +238,10 @@ def test_ssh_key_only_in_the_builders_allowed_signers_is_not_trusted(tmp_path, k
 
 def test_github_web_merge_signed_by_the_platform_key_is_confirmed(tmp_path, keys) -> None:
     # GitHub's web merge: author = the reviewer who pressed the button, committer = GitHub,
-    # signed by GitHub's web-flow OpenPGP key (here one whose subkey signs).
-    fingerprint, public = keys.gpg["github"]
+    # signed by GitHub's web-flow OpenPGP key (here one whose subkey signs). GitHub's
+    # published file holds its retired key too: one armored block, two certificates.
+    fingerprint, _ = keys.gpg["github"]
+    public = _gpg(keys.home, "--armor", "--export", keys.gpg["stranger"][0], fingerprint)
     repo = start(tmp_path, signers_yml(platforms={"github": {"gpg_key": public}}))
     merge(repo, REVIEWER, gpg=fingerprint, committer=GITHUB, home=keys.home)
     signoff = closure(repo)

@@ -89,24 +89,29 @@ def ssh_blob(text: str) -> str:
     return key.openssh_str()
 
 
-def pgp_cert(text: str) -> tuple[pysequoia.Cert, list[str]]:
-    """The certificate of an ASCII-armored OpenPGP public key and the fingerprints and
-    key ids of all its keys; raises UnreadableKey."""
+def pgp_certs(text: str) -> list[tuple[pysequoia.Cert, list[str]]]:
+    """The certificates of an ASCII-armored OpenPGP public key (or several, as GitHub's
+    web-flow file holds its current and its retired key), each with the fingerprints
+    and key ids of its primary key and subkeys; raises UnreadableKey."""
     data = text.strip().encode()
     if not data.startswith(b"-----BEGIN PGP PUBLIC KEY BLOCK-----"):
         raise UnreadableKey(
             "不是 ASCII 格式的 OpenPGP 公钥（应以 -----BEGIN PGP PUBLIC KEY BLOCK----- 开头）"
         )
     try:
-        cert = pysequoia.Cert.from_bytes(data)
-        packets = pysequoia.packet.PacketPile.from_bytes(data)
+        certs = pysequoia.Cert.split_bytes(data)
+        packets = list(pysequoia.packet.PacketPile.from_bytes(data))
     except (RuntimeError, ValueError) as exc:
         raise UnreadableKey("无法读取这个 OpenPGP 公钥") from exc
-    handles = []
-    for packet in packets:
+    handles: list[list[str]] = []
+    for packet in packets:  # a primary key packet starts the next certificate
+        if packet.tag == pysequoia.packet.Tag.PublicKey:
+            handles.append([])
         if packet.tag in (pysequoia.packet.Tag.PublicKey, pysequoia.packet.Tag.PublicSubkey):
-            handles += [packet.fingerprint.lower(), packet.key_id.lower()]
-    return cert, handles
+            handles[-1] += [packet.fingerprint.lower(), packet.key_id.lower()]
+    if not certs or len(certs) != len(handles):
+        raise UnreadableKey("无法读取这个 OpenPGP 公钥")
+    return list(zip(certs, handles, strict=True))
 
 
 def keyring(signers: Signers) -> Keyring:
@@ -120,10 +125,10 @@ def keyring(signers: Signers) -> Keyring:
                 ring.ssh.setdefault(blob, listed.principal)
                 digest.update(f"ssh {listed.principal} {blob}\n".encode())
             else:
-                cert, handles = pgp_cert(listed.text)
-                for handle in handles:
-                    ring.pgp.setdefault(handle, (cert, listed.principal))
-                digest.update(f"gpg {listed.principal} {' '.join(handles)}\n".encode())
+                for cert, handles in pgp_certs(listed.text):
+                    for handle in handles:
+                        ring.pgp.setdefault(handle, (cert, listed.principal))
+                    digest.update(f"gpg {listed.principal} {' '.join(handles)}\n".encode())
                 digest.update(listed.text.strip().encode())
         except UnreadableKey as exc:
             ring.errors.append((listed, str(exc)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from site_builder.diagnostics import Diagnostic, diag
-from site_builder.history.verify import UnreadableKey, pgp_cert, ssh_blob
+from site_builder.history.verify import UnreadableKey, pgp_certs, ssh_blob
 from site_builder.model import Project
 from site_builder.model.types import Record
 
@@ -46,8 +46,7 @@ def signer_keys(project: Project) -> Iterator[Diagnostic]:
             if kind == "ssh":
                 identities = [ssh_blob(text)]
             else:
-                _, handles = pgp_cert(text)
-                identities = handles[:1]  # the primary key's fingerprint
+                identities = [handles[0] for _, handles in pgp_certs(text)]  # primary keys
         except UnreadableKey as exc:
             yield diag("G010", **_at(record), owner=label, kind=_KIND[kind], detail=str(exc))
             continue
