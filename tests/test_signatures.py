@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import textwrap
 from pathlib import Path
@@ -420,3 +421,18 @@ def test_payload_is_the_commit_without_its_signature(tmp_path, keys) -> None:
     assert verify(
         raw, keyring(load_project(start(tmp_path / "b", signers_yml()).root)[0].signers)
     ) == ("U", "")
+
+
+def test_offline_signoff_with_a_gpg_key_is_confirmed(tmp_path, keys) -> None:
+    fingerprint, public = keys.gpg["reviewer"]
+    repo = start(tmp_path, signers_yml(reviewer={"gpg_key": public}))
+    result = subprocess.run(
+        [sys.executable, "-m", "site_builder", "signoff", "close-p02", "--as", REVIEWER[1],
+         "--signing-key", fingerprint, "--root", str(repo.root)],
+        capture_output=True, text=True, cwd=repo.root,
+        env={**os.environ, "GNUPGHOME": str(keys.home)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert git_says(repo) == "G"
+    signoff = closure(repo)
+    assert (signoff.state, signoff.via) == (State.CONFIRMED, "trailer")
