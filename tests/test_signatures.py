@@ -436,3 +436,21 @@ def test_offline_signoff_with_a_gpg_key_is_confirmed(tmp_path, keys) -> None:
     assert git_says(repo) == "G"
     signoff = closure(repo)
     assert (signoff.state, signoff.via) == (State.CONFIRMED, "trailer")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"gpgsig -----BEGIN SSH SIGNATURE-----\n U1NIU0lH\n -----END SSH SIGNATURE-----",
+        b"gpgsig -----BEGIN PGP SIGNATURE-----\n \n bm90IGEgc2lnbmF0dXJl\n -----END PGP SIGNATURE-----",
+        b"gpgsig -----BEGIN SIGNED MESSAGE-----\n AAAA\n -----END SIGNED MESSAGE-----",
+    ],
+    ids=["ssh", "pgp", "x509"],
+)
+def test_unreadable_signature_is_a_stated_state(tmp_path, keys, header) -> None:
+    repo = start(tmp_path, signers_yml(reviewer={"ssh_key": keys.ssh["reviewer"][1]}))
+    merge(repo, REVIEWER)
+    _rewrite_head(repo, b"\n\nMerge pull request", b"\n" + header + b"\n\nMerge pull request")
+    signoff = closure(repo)
+    assert signoff.state is State.BAD_SIGNATURE
+    assert signoff.reason in ("无法校验签名", "签名校验失败")  # sshsig calls garbage invalid

@@ -175,7 +175,7 @@ def _verify_ssh(payload: bytes, armored: bytes, ring: Keyring) -> tuple[str, str
         key = sshsig.check_signature(payload, armored, namespace="git")
     except sshsig.InvalidSignature:
         return "B", ""
-    except (NotImplementedError, ValueError, IndexError):
+    except Exception:  # noqa: BLE001 - a header anyone can write: unreadable, never a crash
         return "E", ""
     principal = ring.ssh.get(key.openssh_str())
     return ("G", principal) if principal else ("U", "")
@@ -184,7 +184,7 @@ def _verify_ssh(payload: bytes, armored: bytes, ring: Keyring) -> tuple[str, str
 def _verify_pgp(payload: bytes, armored: bytes, ring: Keyring) -> tuple[str, str]:
     try:
         signature = pysequoia.Sig.from_bytes(armored)
-    except (RuntimeError, ValueError):
+    except Exception:  # noqa: BLE001 - as above
         return "E", ""
     issuers = [h.lower() for h in (signature.issuer_fingerprint, signature.issuer_key_id) if h]
     found = next((ring.pgp[h] for h in issuers if h in ring.pgp), None)
