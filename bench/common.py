@@ -80,6 +80,14 @@ def synth(target: Path, units: int, commits_per_unit: int = 40, seed: int = 1) -
     }
 
 
+def demo(target: Path) -> dict:
+    """Generate the demo district's repository (``rectify demo``); returns its figures."""
+    from site_builder.demo import build_demo
+
+    seconds, result = timed(build_demo, target, ROOT, True)
+    return {"demo": str(target), "commits": result.commits, "seconds": round(seconds, 2)}  # type: ignore[union-attr]
+
+
 def git(root: Path, *args: str, env: dict | None = None, data: bytes | None = None) -> bytes:
     return subprocess.run(
         ["git", *args], cwd=root, env={**GIT_ENV, **(env or {})}, input=data,

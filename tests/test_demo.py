@@ -82,3 +82,26 @@ def test_demo_shows_the_audit_trails_harder_cases(demo_repo) -> None:
         False,
         True,
     ]
+
+
+def test_forge_signatures_occur(demo_repo) -> None:
+    # One merge signed with a reviewer's OpenPGP key, one Gitea-style merge whose
+    # Reviewed-by line the instance's listed key signed: both confirmed.
+    project, _ = load_project(demo_repo)
+    history, _ = read_history(demo_repo, project.signers)
+    reviewed = [e for e in history.events if e.signoff.via == "reviewed-by"]
+    assert reviewed and all(e.signoff.state is State.CONFIRMED for e in reviewed)
+    assert {e.ledger for e in reviewed} == {"r3/dyzx"}
+    pgp = [
+        sha
+        for sha in subprocess.run(
+            ["git", "rev-list", "--first-parent", "--merges", "main"],
+            cwd=demo_repo, capture_output=True, text=True, check=True,
+        ).stdout.split()
+        if b"BEGIN PGP SIGNATURE" in subprocess.run(
+            ["git", "cat-file", "commit", sha], cwd=demo_repo, capture_output=True, check=True
+        ).stdout
+    ]  # fmt: skip
+    assert len(pgp) == 1
+    signed = {e.signoff.state for e in history.events if e.signoff.commit == pgp[0]}
+    assert signed == {State.CONFIRMED}

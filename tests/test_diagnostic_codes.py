@@ -46,6 +46,8 @@ ACCOUNTABLE = (
     "      - person: 孙伟\n        responsibility: leadership\n        form: 1\n"
     "        measure: 诫勉\n{extra}"
 )
+# The demo's (fictional, shipped) public key of 赵敏.
+DEMO_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINT8QSJYovZuGCkn19Do+nPY0DUiy18QAKk0YiSlII/i"
 CASES: dict[str, tuple[dict, str, int]] = {
     # code: (files, file, line)
     "Y001": ({W: "round: r1\nunit: [wcjd\n"}, W, 3),
@@ -329,6 +331,29 @@ CASES: dict[str, tuple[dict, str, int]] = {
         },
         "rounds/settings.yml",
         1,
+    ),
+    "G010": (
+        {
+            "rounds/signers.yml": "reviewers:\n  - name: 赵敏\n    email: zhaomin@jw.example\n    role: discipline\n    units: ['*']\n    gpg_key: |\n      -----BEGIN PGP PUBLIC KEY BLOCK-----\n      bm90IGEga2V5\n      -----END PGP PUBLIC KEY BLOCK-----\n"
+        },
+        "rounds/signers.yml",
+        2,
+    ),
+    "G011": (
+        {"rounds/signers.yml": "policy:\n  platform_keys:\n    - name: gitea\n"},
+        "rounds/signers.yml",
+        3,
+    ),
+    "G012": (
+        {
+            "rounds/signers.yml": "reviewers:\n  - {name: 赵敏, email: zhaomin@jw.example, role: discipline, units: ['*'], ssh_key: "
+            + DEMO_KEY
+            + "}\n  - {name: 钱进, email: qianjin@zzb.example, role: organisation, units: ['*'], ssh_key: "
+            + DEMO_KEY
+            + "}\n"
+        },
+        "rounds/signers.yml",
+        3,
     ),
 }
 # Y009 (unreadable file) and Y012 (symbolic link) need file-system state, not YAML text.

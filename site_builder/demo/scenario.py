@@ -2,7 +2,9 @@
 
 Everything is derived from the sample data plus a fixed script, so the repository
 is identical on every run. The script puts every sign-off state in it: confirmed
-(web merges and offline sign-offs, SSH-signed), unconfirmed (a direct commit),
+(web merges and offline sign-offs, SSH-signed; one merge signed with a reviewer's
+OpenPGP key; one Gitea-style merge whose Reviewed-by line the instance's key signed),
+unconfirmed (a direct commit),
 self-approved, unknown reviewer, bad signature and missing signature; one
 postponement per pilot unit and one relapse.
 """
@@ -12,12 +14,14 @@ from __future__ import annotations
 import hashlib
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 
 from site_builder.demo.epilogue import Epilogue, play
+from site_builder.demo.gpg import NOT_REVIEWER_KEYS, PLATFORM_KEY, SECRET_KEY, gpg_signer
 from site_builder.demo.versions import Script, change_days, version_at
 from site_builder.history.writer import ObjectWriter, Person, empty_target
 from site_builder.load import load_project
@@ -28,6 +32,7 @@ from site_builder.model.district import Reviewer
 CST = timezone(timedelta(hours=8))
 OFFICE = Person("王晓燕", "wangxiaoyan@xcb.xiaodian.example")
 OUTSIDER = Person("刘建华", "liujianhua@xiaodian.example")  # merges without being a listed reviewer
+GITEA = Person("Gitea", "gitea@git.xiaodian.example")  # the committer of the instance's merges
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = [
     "建国",
@@ -53,7 +58,8 @@ GIVEN = [
 ]
 
 # Which sign-off departure each special pilot unit's first progress merge carries.
-SPECIAL = ["self_approved", "missing_signature", "bad_signature", "unknown_reviewer", "direct"]
+SPECIAL = ["self_approved", "missing_signature", "bad_signature", "unknown_reviewer", "direct",
+           "gpg_signed", "platform_reviewed"]  # fmt: skip
 
 
 class DemoError(Exception):
@@ -188,6 +194,8 @@ class _Plan:
                 message = f"更新 {day:%Y年%m月} 整改进展"
             mode = special if (special and index == 1) else ("offline" if index % 2 else "web")
             reviewer = reviewers[(index + len(ledger.unit)) % len(reviewers)]
+            if mode == "gpg_signed":  # the reviewer who signs with OpenPGP approves this one
+                reviewer = next((r for r in reviewers if r.gpg_key), reviewer)
             author = staff
             if mode == "self_approved":
                 author = Person(reviewer.name, reviewer.email)
@@ -286,7 +294,8 @@ def build_demo(target: Path, source: Path, force: bool = False) -> DemoResult:
         keys = demo_keys(Path(tmp))
         writer = ObjectWriter(target)
         try:
-            head, count = _replay(writer, plan, keys)
+            with gpg_signer(keys.get(SECRET_KEY)) as gpg:
+                head, count = _replay(writer, plan, keys, gpg)
             head, count = _epilogue(writer, plan, keys, head, count)
             writer.set_branch("main", head)
             writer.checkout_main()
@@ -324,12 +333,14 @@ def _epilogue(
     return ending.head, count + ending.count
 
 
-def _replay(writer: ObjectWriter, plan: _Plan, keys: dict[str, Path]) -> tuple[str, int]:
+def _replay(
+    writer: ObjectWriter, plan: _Plan, keys: dict[str, Path], gpg: Callable | None
+) -> tuple[str, int]:
     main: dict[str, bytes] = {}
     head: list[str] = []
     branches: dict[str, tuple[str, dict[str, bytes]]] = {}
     count = 0
-    others = sorted(keys)
+    others = sorted(k for k in keys if k not in NOT_REVIEWER_KEYS)
     for step in sorted(plan.steps):
         if step.kind in ("office", "direct"):
             main.update(step.files)
@@ -346,7 +357,8 @@ def _replay(writer: ObjectWriter, plan: _Plan, keys: dict[str, Path]) -> tuple[s
             main.update(files)
             reviewer = step.reviewer
             approver = Person(reviewer.name, reviewer.email)
-            key = _key_for(keys, reviewer.email)
+            key: Path | Callable | None = _key_for(keys, reviewer.email)
+            committer = approver
             message = f"Merge pull request #{count + 1} from {step.branch}\n\n{step.message}"
             if step.merge_mode == "offline":
                 message = (
@@ -360,9 +372,25 @@ def _replay(writer: ObjectWriter, plan: _Plan, keys: dict[str, Path]) -> tuple[s
             elif step.merge_mode == "bad_signature":
                 own = reviewer.email.split("@", 1)[0]
                 key = keys[next(name for name in others if name != own)]
+            elif step.merge_mode == "gpg_signed" and gpg is not None and reviewer.gpg_key:
+                key = lambda payload, when=step.when: gpg(payload, when)  # noqa: E731
+            elif step.merge_mode == "platform_reviewed" and PLATFORM_KEY in keys:
+                # Gitea: the author merges her own approved request; the instance commits,
+                # writes Reviewed-by from its template and signs with its key.
+                approver, committer, key = (
+                    staff_of(step.branch.split("/")[0]),
+                    GITEA,
+                    keys[PLATFORM_KEY],
+                )
+                number = count + 1
+                message = (
+                    f"Merge pull request '{step.message}' (#{number}) from {step.branch} into main"
+                    f"\n\nReviewed-on: https://git.xiaodian.example/xcb/ledger/pulls/{number}\n"
+                    f"Reviewed-by: {reviewer.name} <{reviewer.email}>"
+                )
             head = [
                 writer.commit(
-                    dict(main), [*head, sha], approver, approver, step.when, message, sign_with=key
+                    dict(main), [*head, sha], approver, committer, step.when, message, sign_with=key
                 )
             ]
         count += 1

@@ -296,6 +296,25 @@ CATALOGUE: dict[str, Entry] = {
         "整改报告已提交，但缺少{department}的审核签字。整改报告须经纪检机关、组织部门审核签字后报送，"
         "请在 report.reviewers 中补上。",
     ),
+    "G010": Entry(
+        E,
+        "签名公钥无法读取",
+        "签字人名单中{owner}的{kind}无法读取：{detail}。这把密钥签的提交一律不予确认。"
+        "请从密钥持有人处重新导出公钥（SSH 公钥为“ssh-ed25519 AAAA……”一行；OpenPGP 公钥用 "
+        "gpg --armor --export 导出，以 -----BEGIN PGP PUBLIC KEY BLOCK----- 开头，用“|”写成多行文字）。",
+    ),
+    "G011": Entry(
+        E,
+        "平台密钥缺少公钥",
+        "平台签名密钥“{name}”既没有 ssh_key 也没有 gpg_key。请填写平台用于签名合并提交的公钥"
+        "（GitHub 网页合并为 OpenPGP 公钥，Gitea/Forgejo 为实例的签名公钥），或删除这一项。",
+    ),
+    "G012": Entry(
+        E,
+        "同一公钥登记给多人",
+        "同一把{kind}同时登记给了{first}和{second}。签名只能证明密钥持有人，"
+        "一把密钥只能属于一个签字人或一个平台，请核实后删除多余的一处。",
+    ),
     # --- H: history and changes under review ----------------------------------------
     "H001": Entry(
         E,

@@ -25,6 +25,7 @@ from site_builder.history.signoff import (
     decide_governance,
     identities,
 )
+from site_builder.history.verify import keyring, verify
 from site_builder.model.district import Signers
 from site_builder.model.labels import DEPARTMENT
 from site_builder.model.ledger import Ledger
@@ -157,15 +158,10 @@ def _governance(repo: Repository, report: ChangeReport) -> None:
 
 
 def _signature_of(repo: Repository, commit: Commit, signers: Signers):
-    import tempfile
-
-    from site_builder.history.signoff import allowed_signers
-
-    with tempfile.TemporaryDirectory() as tmp:
-        allowed = allowed_signers(signers, Path(tmp))
-        if allowed is None:
-            return None
-        return repo.signatures([commit.sha], allowed).get(commit.sha)
+    ring = keyring(signers)
+    if not ring:
+        return None
+    return next((verify(raw, ring) for _, raw in repo.raw_commits([commit.sha])), None)
 
 
 def _rules(change: Change, record, path: str, recorded: date | None = None) -> list[Diagnostic]:

@@ -2,13 +2,17 @@
 
 History is read in one pass (``git log --raw -z``) and blobs through the
 long-running ``git cat-file --batch`` that GitPython keeps open.
+
+Every git process this module starts ignores ``git replace`` objects and grafts
+(``ISOLATED``): both are local overrides that make git show other commits or
+contents than the objects the ids name, so a trail read through them could be
+bent by whoever controls the clone.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +21,9 @@ from pathlib import Path
 import git
 
 NULL_SHA = "0" * 40
+# No replace refs, no grafts: a path under /dev/null can never exist, so git finds no
+# graft file (an existing empty file would make it print a deprecation hint).
+ISOLATED = {"GIT_NO_REPLACE_OBJECTS": "1", "GIT_GRAFT_FILE": "/dev/null/rectify-no-grafts"}
 
 
 class GitError(Exception):
@@ -73,6 +80,7 @@ class Repository:
             self._repo = git.Repo(root, search_parent_directories=False)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
             raise GitError(f"{root} 不是 git 仓库") from exc
+        self._repo.git.update_environment(**ISOLATED)  # GitPython's own processes too
         self.root = root
 
     def __enter__(self) -> Repository:
@@ -114,14 +122,23 @@ class Repository:
         return self._repo.odb.stream(bytes.fromhex(sha)).read()
 
     def blobs(self, shas: list[str]) -> Iterator[tuple[str, bytes]]:
-        """(sha, content) of ``shas`` in order, streamed through one ``git cat-file --batch``.
+        """(sha, content) of the blobs ``shas`` in order, through one ``git cat-file --batch``."""
+        return self._batch(shas, b"blob")
+
+    def raw_commits(self, shas: list[str]) -> Iterator[tuple[str, bytes]]:
+        """(sha, raw commit object) of ``shas`` in order, through one ``git cat-file --batch``:
+        the bytes a commit signature signs (with its ``gpgsig`` header)."""
+        return self._batch(shas, b"commit")
+
+    def _batch(self, shas: list[str], kind: bytes) -> Iterator[tuple[str, bytes]]:
+        """(sha, content) of objects of ``kind``, streamed through one ``git cat-file --batch``.
 
         All requests are written up front (by a thread, so neither side blocks): one
-        round trip in all instead of one per blob.
+        round trip in all instead of one per object.
         """
         if not shas:
             return
-        env = {**os.environ, "GIT_DIR": str(self.git_dir), "LC_ALL": "C.UTF-8"}
+        env = {**os.environ, "GIT_DIR": str(self.git_dir), "LC_ALL": "C.UTF-8", **ISOLATED}
         process = subprocess.Popen(
             ["git", "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
         )
@@ -139,8 +156,8 @@ class Repository:
         try:
             for sha in shas:
                 header = process.stdout.readline().split()
-                if len(header) != 3 or header[1] != b"blob":
-                    raise GitError(f"读取文件内容失败：{sha}")
+                if len(header) != 3 or header[1] != kind:
+                    raise GitError(f"读取 git 对象失败：{sha}")
                 data = process.stdout.read(int(header[2]))
                 process.stdout.read(1)  # the newline after each object
                 yield sha, data
@@ -198,21 +215,6 @@ class Repository:
                 )
         return found
 
-    def signatures(self, shas: list[str], allowed_signers: Path) -> dict[str, tuple[str, str]]:
-        """sha -> (%G?, %GS) for ``shas``, verified against ``allowed_signers`` in one process."""
-        if not shas:
-            return {}
-        args = ["-c", f"gpg.ssh.allowedSignersFile={allowed_signers}", "log",
-                "--no-walk=unsorted", "--stdin", "-z", "--format=%H%x00%G?%x00%GS"]  # fmt: skip
-        with tempfile.TemporaryFile() as listing:
-            listing.write(("\n".join(shas) + "\n").encode())
-            listing.seek(0)
-            out = self._run(args, stdin=listing)
-        fields = out.split("\0")
-        return {
-            fields[i].strip(): (fields[i + 1], fields[i + 2]) for i in range(0, len(fields) - 2, 3)
-        }
-
     def graph(self, since: str | None = None) -> dict[str, GraphCommit]:
         """Every commit reachable from HEAD (and not from ``since``), by sha: parents,
         author, date and subject."""
@@ -255,7 +257,8 @@ class Repository:
         return self._run(args, env)
 
     def _run(self, args: list[str], env: dict[str, str] | None = None, stdin=None) -> str:
-        full = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C.UTF-8", **(env or {})}
+        full = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C.UTF-8", **(env or {}),
+                **ISOLATED}  # fmt: skip
         try:
             return self._repo.git.execute(
                 ["git", *args], env=full, istream=stdin, strip_newline_in_stdout=False

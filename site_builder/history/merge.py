@@ -62,7 +62,9 @@ def signoff(
         refused = [u for u in units if not reviewer.may_approve(u)]
         if refused:
             raise SignoffRefused(f"{reviewer.name} 无权审批这些单位的台账：{'、'.join(refused)}。")
-        key = signing_key or (reviewer.ssh_key and _configured_key(repo))
+        key = signing_key or ((reviewer.ssh_key or reviewer.gpg_key) and _configured_key(repo))
+        # A reviewer who lists only an OpenPGP key signs with gpg; otherwise with SSH.
+        key_format = "openpgp" if reviewer.gpg_key and not reviewer.ssh_key else "ssh"
         text = message or f"签核合并 {branch}"
         text += f"\n\nApproved-by: {reviewer.name} <{reviewer.email}>\n"
         env = {
@@ -75,7 +77,7 @@ def signoff(
         if key:
             args = [
                 "-c",
-                "gpg.format=ssh",
+                f"gpg.format={key_format}",
                 "-c",
                 f"user.signingkey={key}",
                 *args[:3],

@@ -6,7 +6,6 @@ import gc
 import hashlib
 import re
 import sys
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -37,7 +36,6 @@ from site_builder.history.parallel import ParallelParse
 from site_builder.history.signoff import (
     SignOff,
     State,
-    allowed_signers,
     approves,
     brought_in,
     decide,
@@ -45,6 +43,7 @@ from site_builder.history.signoff import (
     identities,
     merged_in_merge,
 )
+from site_builder.history.verify import keyring, verify
 from site_builder.model.district import Signers
 from site_builder.model.ledger import Ledger
 
@@ -160,7 +159,7 @@ def _read_history(root: Path, cache_dir: Path | None) -> tuple[History, list[Dia
         repo = Repository(root)
     except GitError:
         return History(), [diag("H005", ".", detail="这里不是 git 仓库")]
-    with repo, tempfile.TemporaryDirectory() as tmp:
+    with repo:
         history = History(available=True, head=repo.head(), shallow=repo.is_shallow())
         if history.head is None:
             return history, [diag("H005", ".", detail="仓库还没有任何提交")]
@@ -209,9 +208,9 @@ def _read_history(root: Path, cache_dir: Path | None) -> tuple[History, list[Dia
         states = LedgerStates(trail.states)
         found: list[Diagnostic] = []
         # Many blobs (a cold read) are parsed on every core (history/parallel.py); its
-        # processes start before the threads below. Git verifies signatures (an
-        # ssh-keygen per signed commit) while we parse and diff; sign-offs are decided
-        # once both are done.
+        # processes start before the threads below. A thread reads the approving
+        # commits' raw objects and verifies their signatures in-process (history/verify.py)
+        # while we parse and diff; sign-offs are decided once both are done.
         wanted = _wanted_blobs(commits, cache, trail.paths)
         with ParallelParse(cache, wanted) as ahead, ThreadPoolExecutor(max_workers=1) as pool:
             judging = pool.submit(
@@ -220,7 +219,7 @@ def _read_history(root: Path, cache_dir: Path | None) -> tuple[History, list[Dia
                 trail.signers,
                 signer_files,
                 approves,
-                lambda shas, signers: _signatures(repo, cache, shas, signers, Path(tmp)),
+                lambda shas, signers: _signatures(repo, cache, shas, signers),
                 lambda commit: identities(commit, graph, brought),
             )
             blobs = _Prefetch(repo, [blob for blob, _ in wanted])
@@ -277,12 +276,12 @@ def _trail_key() -> str:
     """Everything a cached trail depends on besides the commits: the code that turns
     commits into events and judges sign-offs (the signers come from the history itself)."""
     from site_builder.diagnostics import catalogue
-    from site_builder.history import cache, events, git, governance, signoff
+    from site_builder.history import cache, events, git, governance, signoff, trailers, verify
     from site_builder.load import records, yaml_strict
     from site_builder.model import district, ledger, types
 
-    modules = (catalogue, cache, events, git, governance, signoff, records, yaml_strict, ledger,
-               district, types)  # fmt: skip
+    modules = (catalogue, cache, events, git, governance, signoff, trailers, verify, records,
+               yaml_strict, ledger, district, types)  # fmt: skip
     digest = hashlib.sha256(code_digest(*modules, sys.modules[__name__]).encode())
     return f"{SCHEMA_VERSION}:{digest.hexdigest()}"
 
@@ -421,22 +420,22 @@ def _unpack_events(trail: Trail) -> list[Event]:
 
 
 def _signatures(
-    repo: Repository, cache: BlobCache, shas: list[str], signers: Signers, folder: Path
+    repo: Repository, cache: BlobCache, shas: list[str], signers: Signers
 ) -> dict[str, tuple[str, str]]:
-    """Signature checks of approving commits against the keys ``signers`` lists; each
-    commit is verified once for a set of keys, ever."""
-    allowed = allowed_signers(signers, folder)
-    if allowed is None:
+    """Signature checks of approving commits, in-process against the keys ``signers``
+    lists and nothing else; each commit is verified once per set of keys, ever (the blob
+    cache keeps the result)."""
+    ring = keyring(signers)
+    if not ring and not signers.policy.require_signature:
         return {}
-    digest = hashlib.sha256(allowed.read_bytes()).hexdigest()[:16]
-    missing = [sha for sha in shas if f"{sha}:{digest}" not in cache.signatures]
-    for sha, found in repo.signatures(missing, allowed).items():
-        cache.signatures[f"{sha}:{digest}"] = found
+    missing = [sha for sha in shas if f"{sha}:{ring.digest}" not in cache.signatures]
+    for sha, raw in repo.raw_commits(missing):
+        cache.signatures[f"{sha}:{ring.digest}"] = verify(raw, ring)
         cache.dirty = True
     return {
-        sha: cache.signatures[f"{sha}:{digest}"]
+        sha: cache.signatures[f"{sha}:{ring.digest}"]
         for sha in shas
-        if f"{sha}:{digest}" in cache.signatures
+        if f"{sha}:{ring.digest}" in cache.signatures
     }
 
 

@@ -14,14 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
 
 from site_builder.history.git import Commit
+from site_builder.history.trailers import PLATFORM_PREFIX, reviewed_by, trusted_review
 from site_builder.model.district import Signers
 
 _TRAILER = re.compile(r"^approved-by:(.*)$", re.IGNORECASE | re.MULTILINE)
 _IDENTITY = re.compile(r"^\s*([^<>]+?)\s*<([^<>@\s]+@[^<>\s]+)>\s*$")
-PLATFORM_PREFIX = "platform:"
 
 
 class State(StrEnum):
@@ -55,24 +54,6 @@ class SignOff:
     @property
     def label(self) -> str:
         return STATE_LABELS[self.state]
-
-
-def allowed_signers(signers: Signers, folder: Path) -> Path | None:
-    """Write git's allowed-signers file from the signers file; None if no key is listed."""
-    lines = [
-        f'{r.email.strip().lower()} namespaces="git" {r.ssh_key.strip()}'
-        for r in signers.reviewers
-        if r.ssh_key
-    ]
-    lines += [
-        f'{PLATFORM_PREFIX}{k.name} namespaces="git" {k.ssh_key.strip()}'
-        for k in signers.policy.platform_keys
-    ]
-    if not lines and not signers.policy.require_signature:
-        return None
-    path = folder / "allowed_signers"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def brought_in(
@@ -139,7 +120,7 @@ def merged_in_merge(commit: Commit) -> SignOff:
 
 def approves(commit: Commit) -> bool:
     """Whether ``commit`` can carry an approval (and so its signature matters)."""
-    return commit.is_merge or bool(_TRAILER.search(commit.message))
+    return commit.is_merge or bool(_TRAILER.search(commit.message) or reviewed_by(commit.message))
 
 
 def decide(
@@ -150,6 +131,10 @@ def decide(
     signature: tuple[str, str] | None,
 ) -> SignOff:
     """The sign-off state of ``commit`` for changes to ``unit``'s ledger."""
+    review = trusted_review(commit.message, signature, unit, signers, authors)
+    if review is not None:  # Gitea/Forgejo: the platform's key vouches for Reviewed-by
+        return SignOff(State(review.state), commit.sha, review.name, review.email,
+                       "reviewed-by", review.reason)  # fmt: skip
     trailers = _TRAILER.findall(commit.message)
     if trailers:
         match = _IDENTITY.match(trailers[-1])

@@ -1,13 +1,15 @@
 """Write commits straight into a repository's object database: fast and byte-for-byte
 reproducible. Used to generate the demo repository; SSH signatures come from
 ``ssh-keygen -Y sign`` exactly as git itself makes them (Ed25519 signing is
-deterministic, so the same inputs give the same commit ids).
+deterministic, so the same inputs give the same commit ids); other signatures
+(OpenPGP) from a function given the payload.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -84,7 +86,7 @@ class ObjectWriter:
         committer: Person,
         when: datetime,
         message: str,
-        sign_with: Path | None = None,
+        sign_with: Path | Callable[[bytes], str] | None = None,
     ) -> str:
         stamp = f"{int(when.timestamp())} {when.strftime('%z')}"
         head = [f"tree {self.tree(files).hex()}"]
@@ -95,7 +97,11 @@ class ObjectWriter:
         ]
         body = "\n" + message.rstrip("\n") + "\n"
         payload = ("\n".join(head) + "\n" + body).encode()
-        if sign_with is not None:
+        if callable(sign_with):
+            signature = sign_with(payload).strip()
+            head.append("gpgsig " + signature.replace("\n", "\n "))
+            payload = ("\n".join(head) + "\n" + body).encode()
+        elif sign_with is not None:
             signature = (
                 subprocess.run(
                     ["ssh-keygen", "-q", "-Y", "sign", "-n", "git", "-f", str(sign_with)],

@@ -174,6 +174,8 @@ class Reviewer(Record):
     role: ReviewerRole
     units: Annotated[list[Text], ListOf] = []  # unit ids, or "*" for every unit
     ssh_key: OptText = None  # "ssh-ed25519 AAAA..." public key
+    # ASCII-armored OpenPGP public key ("-----BEGIN PGP PUBLIC KEY BLOCK-----" ...)
+    gpg_key: OptText = None
     github: OptText = None  # login on the code-hosting platform, for CODEOWNERS
     # The term of office: approvals dated before ``since`` or after ``until`` do not count.
     # A reviewer who leaves keeps every approval made while listed.
@@ -190,10 +192,12 @@ class Reviewer(Record):
 
 
 class PlatformKey(Record):
-    """A code-hosting platform's merge-signing key (GitHub web-flow, Gitea)."""
+    """A code-hosting platform's merge-signing key (GitHub web-flow, Gitea, Forgejo):
+    an SSH key, an ASCII-armored OpenPGP key, or both (validate: G011 if neither)."""
 
     name: Text
-    ssh_key: Text
+    ssh_key: OptText = None
+    gpg_key: OptText = None
 
 
 class SignaturePolicy(Record):

@@ -10,7 +10,14 @@ from collections.abc import Callable, Iterable
 
 from site_builder.diagnostics import Diagnostic, sort_key
 from site_builder.model import Project
-from site_builder.validate import evaluation, ledger_rules, outputs, references, sensitive
+from site_builder.validate import (
+    evaluation,
+    ledger_rules,
+    outputs,
+    references,
+    sensitive,
+    signer_keys,
+)
 
 Check = Callable[[Project], Iterable[Diagnostic]]
 
@@ -23,6 +30,7 @@ CHECKS: list[Check] = [
     references.self_check_references,
     references.case_references,
     references.signer_references,
+    signer_keys.signer_keys,
     outputs.output_names,
     sensitive.sensitive_fields,
     ledger_rules.round_dates,
