@@ -13,6 +13,13 @@
       zero_results: "没有找到与“[SEARCH_TERM]”相关的内容",
     },
   });
+  // Pagefind's input has only a title; give it a name screen readers announce.
+  var label = function () {
+    var input = box.querySelector("input");
+    if (input) input.setAttribute("aria-label", "搜索本站：单位、问题、措施、案例");
+    else window.requestAnimationFrame(label);
+  };
+  label();
   var term = new URLSearchParams(window.location.search).get("q");
   if (term) {
     ui.triggerSearch(term);
