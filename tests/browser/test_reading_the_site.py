@@ -254,3 +254,23 @@ def test_no_serious_accessibility_violation_on_any_page_kind(
     finally:
         context.close()
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("term", ["坞城街道党工委", "坞城街道", "坞城"])
+def test_a_units_name_finds_its_ledger_among_the_first_three(
+    chromium: Any, demo_url: str, term: str
+) -> None:
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto(demo_url + "search/?q=" + term, wait_until="load")
+        page.wait_for_selector("#rl-search .pagefind-ui__result-link")
+        page.wait_for_function(
+            "() => !document.querySelector('#rl-search .pagefind-ui__loading')"
+        )
+        pages = page.locator("#rl-search .pagefind-ui__result").evaluate_all(
+            "rs => rs.map(r => r.querySelector('a.pagefind-ui__result-link').getAttribute('href'))"
+        )
+        assert any("/units/" in href and "/wcjd/" in href for href in pages[:3]), pages[:5]
+    finally:
+        context.close()

@@ -8,6 +8,9 @@
     showSubResults: true,
     showImages: false,
     excerptLength: 40,
+    // A unit's name (data-pagefind-meta="unit" on its ledger pages) outranks pages that
+    // merely mention it often, so typing 坞城街道 leads to that unit's ledgers first.
+    ranking: { termFrequency: 0, metaWeights: { unit: 20 } },
     translations: {
       placeholder: "搜索单位、问题、措施、案例",
       zero_results: "没有找到与“[SEARCH_TERM]”相关的内容",
