@@ -29,9 +29,13 @@ def cn_date(value: date | str | None) -> str:
     return f"{year}年{month}月{day}日"
 
 
-def numeral(n: int) -> str:
-    """Chinese numeral for 1–10 (第一种形态, 一查); other numbers as digits."""
-    return CHINESE_NUMERALS[n - 1] if 1 <= n <= len(CHINESE_NUMERALS) else str(n)
+def numeral(n: int | str) -> str:
+    """Chinese numeral for 1–10 (第一种形态, 一查); anything else as it is."""
+    try:
+        number = int(n)
+    except (TypeError, ValueError):
+        return str(n)
+    return CHINESE_NUMERALS[number - 1] if 1 <= number <= len(CHINESE_NUMERALS) else str(n)
 
 
 def _value(text: str | None) -> str:
