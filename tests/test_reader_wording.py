@@ -32,8 +32,9 @@ LEDGER = BASE_FILES["ledgers/r1/wcjd.yml"]
 POSTPONED = LEDGER.replace("deadline: 2017-12-31", "deadline: 2018-03-31")
 PAD_MEASURE, PAD_PROBLEM = " " * 16, " " * 12
 CLOSED = POSTPONED.replace(
-    "status: in_progress\n", f"status: done\n{PAD_MEASURE}completed_on: 2018-01-20\n"
-    f"{PAD_MEASURE}evidence:\n{PAD_MEASURE}  - 公务用车使用登记台账（2018年1月）\n"
+    "status: in_progress\n",
+    f"status: done\n{PAD_MEASURE}completed_on: 2018-01-20\n"
+    f"{PAD_MEASURE}evidence:\n{PAD_MEASURE}  - 公务用车使用登记台账（2018年1月）\n",
 ).replace(
     "category: work_style\n",
     f"category: work_style\n{PAD_PROBLEM}status: closed\n{PAD_PROBLEM}closed_on: 2018-01-25\n",

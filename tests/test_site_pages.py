@@ -51,7 +51,15 @@ def page(site: Path, rel: str) -> str:
 def test_overview_has_round_figures_and_charts(demo_site) -> None:
     text = page(demo_site, ".")
     assert text.count('class="rl-chart"') == 2
-    for heading in ("确认销号", "未确认销号", "逾期", "延期", "改后又犯", "需要处理的事项", "口径说明"):
+    for heading in (
+        "确认销号",
+        "未确认销号",
+        "逾期",
+        "延期",
+        "改后又犯",
+        "需要处理的事项",
+        "口径说明",
+    ):
         assert heading in text
     assert "区委第五轮巡察" in text
 

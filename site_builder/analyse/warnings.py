@@ -159,4 +159,3 @@ def compute_warnings(project: Project, history: History, as_of: date) -> Warning
 def is_relapse(event: Event) -> bool:
     """A problem (not a measure) reopened after its closure: the figure 改后又犯 counts."""
     return event.kind is Kind.REOPENED and event.item.count("/") == 2
-

@@ -220,6 +220,7 @@ def choices_text(field: str, allowed: list[str], context: str = "") -> str:
         table = MEASURE_STATUS if context == "measures" else PROBLEM_STATUS
     return "、".join(f"{v}（{table[v]}）" if v in table else v for v in allowed)
 
+
 # Item changes read from the git history (history.Kind values), as the timelines and
 # `rectify log` print them; "problem" and "measure" name the item the change is about.
 CHANGE_KIND = {

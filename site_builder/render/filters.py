@@ -9,6 +9,7 @@ The browser shows the text exactly as typed; Markdown sees nothing to interpret.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from datetime import date, datetime
@@ -83,10 +84,9 @@ def local_time(iso: str, zone: str = "Asia/Shanghai") -> str:
         moment = datetime.fromisoformat(str(iso))
     except ValueError:
         return str(iso)
-    try:
+    # An unknown zone name keeps the recorded offset.
+    with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
         moment = moment.astimezone(ZoneInfo(zone))
-    except (ZoneInfoNotFoundError, ValueError):
-        pass  # an unknown zone name: keep the recorded offset
     return f"{cn_date(moment.date())} {moment:%H:%M}"
 
 

@@ -27,9 +27,9 @@ from site_builder.model import Project
 from site_builder.model.district import Case, InspectedUnit, Round, Team, Unit
 from site_builder.model.labels import PROBLEM_STATUS, UNIT_KIND
 from site_builder.model.ledger import Ledger, Measure, Problem
+from site_builder.model.wording import change_text, cn_date
 from site_builder.render import charts
 from site_builder.render.catalogue_view import CommonView, common_views
-from site_builder.model.wording import change_text, cn_date
 
 
 @dataclass
@@ -267,9 +267,7 @@ def build_site_data(
                         cases_of={p.id: cases_by_problem[f"{key}/{p.id}"] for p in problems},
                         trail=trail_counts(events.get(key, [])),
                         badges={
-                            p.id: problem_badge(
-                                p, closures.get(f"{key}/{p.id}"), history.available
-                            )
+                            p.id: problem_badge(p, closures.get(f"{key}/{p.id}"), history.available)
                             for p in problems
                         },
                         round_id=round_.id,

@@ -214,7 +214,9 @@ def test_filters_narrow_the_lists_and_without_script_every_row_is_there(
         visible = rows.evaluate_all("rs => rs.filter(r => !r.hidden).map(r => r.dataset.round)")
         assert visible and set(visible) == {"r3"} and len(visible) < served_rows
         page.locator("#red-list thead th").nth(6).click()  # days overdue, ascending
-        days = rows.evaluate_all("rs => rs.filter(r => !r.hidden).map(r => +r.cells[6].dataset.sort)")
+        days = rows.evaluate_all(
+            "rs => rs.filter(r => !r.hidden).map(r => +r.cells[6].dataset.sort)"
+        )
         assert days == sorted(days)
     finally:
         context.close()
@@ -265,9 +267,7 @@ def test_a_units_name_finds_its_ledger_among_the_first_three(
         page = context.new_page()
         page.goto(demo_url + "search/?q=" + term, wait_until="load")
         page.wait_for_selector("#rl-search .pagefind-ui__result-link")
-        page.wait_for_function(
-            "() => !document.querySelector('#rl-search .pagefind-ui__loading')"
-        )
+        page.wait_for_function("() => !document.querySelector('#rl-search .pagefind-ui__loading')")
         pages = page.locator("#rl-search .pagefind-ui__result").evaluate_all(
             "rs => rs.map(r => r.querySelector('a.pagefind-ui__result-link').getAttribute('href'))"
         )
