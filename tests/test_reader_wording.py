@@ -101,6 +101,8 @@ def test_badges_and_figures_agree_on_every_page(closed_and_postponed: GitRepo) -
         return html.unescape((site / rel / "index.html").read_text(encoding="utf-8"))
 
     unit = read("units/r1/wcjd")
+    # The title comes from the h1, which must stay the page's first block.
+    assert "<title>坞城街道党工委 · 区委第一轮巡察 - " in unit
     # P02 was closed through a listed reviewer's merge: the badge names her and the day.
     assert re.search(r"已销号 · 已确认 · 赵敏 · 20\d\d年\d+月\d+日", unit)
     # P01 was closed in the office's first commit, with no reviewer: not confirmed.
