@@ -400,7 +400,7 @@ def test_pilot_scorecards_and_rankings_are_in_the_sample_site(sample_site: Path)
         evaluation = next(e for e in project.evaluations if e.unit == unit.id)
         page = sample_site / f"evaluation/{evaluation.round}/{unit.id}/index.html"
         html = page.read_text(encoding="utf-8")
-        assert unit.name in html and "八查得分" in html and "第 8 查" in html
+        assert unit.name in html and "八查得分" in html and "八查 " in html
         ranking = (sample_site / f"evaluation/{evaluation.round}/index.html").read_text(
             encoding="utf-8"
         )

@@ -51,7 +51,15 @@ def page(site: Path, rel: str) -> str:
 def test_overview_has_round_figures_and_charts(demo_site) -> None:
     text = page(demo_site, ".")
     assert text.count('class="rl-chart"') == 2
-    for heading in ("确认销号", "逾期", "延期", "改后又犯", "三色预警"):
+    for heading in (
+        "确认销号",
+        "未确认销号",
+        "逾期",
+        "延期",
+        "改后又犯",
+        "需要处理的事项",
+        "口径说明",
+    ):
         assert heading in text
     assert "区委第五轮巡察" in text
 
@@ -86,7 +94,9 @@ def test_unit_page_has_lists_timeline_and_patterns(demo_site) -> None:
 def test_common_catalogue_shows_rounds_repeats_and_self_checks(demo_site) -> None:
     text = page(demo_site, "common")
     assert "回头看：重复发现" in text and "坞城街道党工委" in text
-    assert "未巡先改" in text and "自查日期" in text
+    # Counts on the catalogue; each unit's self-check on the notice page it links to.
+    assert "未巡先改：已自查 / 应自查" in text and "../evaluation/notices/GX01/" in text
+    assert "自查情况" in page(demo_site, "evaluation/notices/GX01")
 
 
 def test_cases_are_filterable_and_linked_both_ways(demo_site) -> None:

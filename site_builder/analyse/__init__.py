@@ -11,9 +11,18 @@ from site_builder.analyse.progress import (
     sum_stats,
 )
 from site_builder.analyse.trail import TrailCounts, current_closures, trail_counts
-from site_builder.analyse.warnings import MeasureAlert, Warnings, compute_warnings
+from site_builder.analyse.warnings import (
+    DEFINITIONS,
+    ClosureAlert,
+    MeasureAlert,
+    Warnings,
+    compute_warnings,
+    is_relapse,
+)
 
 __all__ = [
+    "DEFINITIONS",
+    "ClosureAlert",
     "PATTERNS",
     "Colour",
     "Finding",
@@ -22,6 +31,7 @@ __all__ = [
     "TrailCounts",
     "Warnings",
     "compute_warnings",
+    "is_relapse",
     "current_closures",
     "ledger_stats",
     "measure_colour",

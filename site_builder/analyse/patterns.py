@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from site_builder.history import Event, Kind
 from site_builder.model import Project
 from site_builder.model.ledger import Ledger
+from site_builder.model.wording import cn_date
 
 # Posts that should not carry a unit's rectification alone: 主体责任 lies with the secretary.
 _SUPPORTING_POSTS = re.compile(r"纪工委书记|纪委书记|纪检组长|纪检委员|组织委员|党建办|纪工委")
@@ -78,7 +79,8 @@ def _box_ticking(ledger: Ledger, events: list[Event]) -> Finding | None:
             evidence.append(f"{p.id} 销号佐证只有“{titles[0]}”之类的说明材料")
     postponed = [e for e in events if e.kind is Kind.POSTPONED]
     for e in postponed:
-        evidence.append(f"{e.item.split('/', 2)[2]} 完成时限 {e.old} 推迟到 {e.new}（{e.days} 天）")
+        item = e.item.split("/", 2)[2]
+        evidence.append(f"{item} 完成时限 {cn_date(e.old)} 推迟到 {cn_date(e.new)}（{e.days} 天）")
     return Finding("box_ticking", evidence) if evidence else None
 
 
@@ -142,7 +144,7 @@ def _weak_principal(ledger: Ledger) -> Finding | None:
 
 def _relapse(project: Project, ledger: Ledger, events: list[Event]) -> Finding | None:
     evidence = [
-        f"{e.item.split('/', 2)[2]} 已销号（完成）后于 {e.landed[:10]} 重新打开"
+        f"{e.item.split('/', 2)[2]} 已销号后于 {cn_date(e.landed[:10])}重新打开"
         for e in events
         if e.kind is Kind.REOPENED and e.item.count("/") == 2
     ]
@@ -159,6 +161,7 @@ def _relapse(project: Project, ledger: Ledger, events: list[Event]) -> Finding |
         for p in other.problems:
             if p.common_code in codes:
                 evidence.append(
-                    f"{codes[p.common_code]} 与 {other.round} 轮 {p.id} 属同一共性问题 {p.common_code}，再次被发现"
+                    f"{codes[p.common_code]} 与{rounds[other.round].name} {p.id} "
+                    f"属同一共性问题 {p.common_code}，再次被发现"
                 )
     return Finding("relapse", evidence) if evidence else None

@@ -10,20 +10,19 @@ from pathlib import Path
 from site_builder import pipeline
 from site_builder.cli.output import print_diagnostics
 from site_builder.diagnostics import has_errors
-from site_builder.history import KIND_LABELS, Event
+from site_builder.history import Event
 from site_builder.history.change import check_change
 from site_builder.history.git import GitError
 from site_builder.history.merge import SignoffRefused, signoff
+from site_builder.model.wording import change_text
 
 
 def _event_line(e: Event) -> str:
-    detail = f"（推迟 {e.days} 天）" if e.days else ""
-    change = f"{e.old or ''} → {e.new or ''}" if (e.old or e.new) else ""
     approval = e.signoff.label + (f"：{e.signoff.approver}" if e.signoff.approver else "")
     if e.signoff.reason:
         approval += f"（{e.signoff.reason}）"
     return (
-        f"{e.date[:10]}  {e.item:<22} {KIND_LABELS[e.kind]:<6} {change}{detail}\n"
+        f"{e.date[:10]}  {e.item:<22} {change_text(e.kind, e.item, e.old, e.new, e.days)}\n"
         f"            {e.commit[:10]} {e.author} <{e.author_email}>「{e.subject}」 审批：{approval}"
     )
 

@@ -161,6 +161,8 @@ class Settings(Record):
     # Field paths left out of a public build (`--audience public`), on top of the
     # built-in ones (site_builder.audience): e.g. problems.measures.owner.
     sensitive_fields: Annotated[list[Text], ListOf] = []
+    # IANA time zone for times the site prints (the build time).
+    time_zone: Text = "Asia/Shanghai"
 
 
 ReviewerRole = Literal["discipline", "organisation", "inspection_office"]

@@ -92,6 +92,7 @@ FIELD_LABELS: dict[str, str] = {
     "vague_phrases": "笼统用语",
     "min_measure_chars": "措施最少字数",
     "sensitive_fields": "敏感字段",
+    "time_zone": "时区",
     # quantitative evaluation (rounds/evaluations/)
     "checks": "八查",
     "weight": "权重",
@@ -218,3 +219,25 @@ def choices_text(field: str, allowed: list[str], context: str = "") -> str:
     if field == "status":
         table = MEASURE_STATUS if context == "measures" else PROBLEM_STATUS
     return "、".join(f"{v}（{table[v]}）" if v in table else v for v in allowed)
+
+
+# Item changes read from the git history (history.Kind values), as the timelines and
+# `rectify log` print them; "problem" and "measure" name the item the change is about.
+CHANGE_KIND = {
+    "created": {"problem": "新增问题", "measure": "新增措施"},
+    "deleted": {"problem": "删除问题", "measure": "删除措施"},
+    "status_changed": {"problem": "状态变更", "measure": "状态变更"},
+    "closed": {"problem": "销号", "measure": "销号"},
+    "completed": {"problem": "完成", "measure": "完成"},
+    "reopened": {"problem": "重新打开", "measure": "重新打开"},
+    "withdrawn": {"problem": "撤销", "measure": "撤销"},
+    "postponed": {"problem": "延期", "measure": "延期"},
+    "deadline_changed": {"problem": "调整时限", "measure": "调整时限"},
+    "owner_changed": {"problem": "调整责任人", "measure": "调整责任人"},
+    "evidence_added": {"problem": "补充佐证", "measure": "补充佐证"},
+    "evidence_removed": {"problem": "删除佐证", "measure": "删除佐证"},
+    "closure_rewritten": {"problem": "改写销号信息", "measure": "改写完成信息"},
+}
+# Any status code an event may carry as its old or new value.
+STATUS_WORDS = {**MEASURE_STATUS, **PROBLEM_STATUS}
+CHINESE_NUMERALS = "一二三四五六七八九十"

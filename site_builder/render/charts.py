@@ -16,8 +16,12 @@ def _e(text: object) -> str:
 
 
 def cumulative_lines(series: dict[str, list[date]], title: str) -> Markup:
-    """Cumulative count over time, one line per series (e.g. closures per round)."""
-    width, height, left, bottom, top = 640, 260, 44, 28, 16
+    """Cumulative count over time, one line per series (e.g. closures per round).
+
+    The legend sits under the plot, one line per series, so long round names are never
+    cut off by the drawing's edge; the x axis has a tick per year, the y axis three.
+    """
+    width, plot_h, left, top, right = 640, 200, 44, 16, 20
     days = [d for values in series.values() for d in values]
     if not days:
         return Markup(
@@ -27,25 +31,35 @@ def cumulative_lines(series: dict[str, list[date]], title: str) -> Markup:
     start, end = min(days), max(days)
     span = max((end - start).days, 1)
     peak = max(len(v) for v in series.values()) or 1
-    plot_w, plot_h = width - left - 140, height - bottom - top
+    plot_w = width - left - right
+    axis_y = top + plot_h
+    height = axis_y + 34 + 20 * len(series)
 
     def x(d: date) -> float:
         return left + plot_w * (d - start).days / span
 
-    def y(n: int) -> float:
+    def y(n: float) -> float:
         return top + plot_h * (1 - n / peak)
 
     parts = [
         f'<svg class="rl-chart" role="img" aria-label="{_e(title)}" '
         f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{_e(title)}</title>",
-        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#999"/>',
-        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#999"/>',
-        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="11">{peak}</text>',
-        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" font-size="11">0</text>',
-        f'<text x="{left}" y="{height - 8}" font-size="11">{start:%Y-%m}</text>',
-        f'<text x="{left + plot_w}" y="{height - 8}" text-anchor="end" font-size="11">{end:%Y-%m}</text>',
+        f'<line x1="{left}" y1="{axis_y}" x2="{left + plot_w}" y2="{axis_y}" stroke="#767676"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{axis_y}" stroke="#767676"/>',
     ]
+    for n in sorted({0, peak // 2, peak}):
+        parts.append(
+            f'<text x="{left - 6}" y="{y(n) + 4:.1f}" text-anchor="end" font-size="11">{n}</text>'
+            f'<line x1="{left - 3}" y1="{y(n):.1f}" x2="{left}" y2="{y(n):.1f}" stroke="#767676"/>'
+        )
+    years = range(start.year + (start.month > 1 or start.day > 1), end.year + 1)
+    for year in years:
+        tx = x(date(year, 1, 1))
+        parts.append(
+            f'<line x1="{tx:.1f}" y1="{axis_y}" x2="{tx:.1f}" y2="{axis_y + 4}" stroke="#767676"/>'
+            f'<text x="{tx:.1f}" y="{axis_y + 16}" text-anchor="middle" font-size="11">{year}年</text>'
+        )
     for index, (name, values) in enumerate(series.items()):
         colour = PALETTE[index % len(PALETTE)]
         points = [f"{x(start):.1f},{y(0):.1f}"]
@@ -57,12 +71,11 @@ def cumulative_lines(series: dict[str, list[date]], title: str) -> Markup:
             f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
             f'points="{" ".join(points)}"><title>{_e(name)}：{len(values)}</title></polyline>'
         )
-        ly = top + 14 + index * 18
+        ly = axis_y + 40 + index * 20
+        parts.append(f'<rect x="{left}" y="{ly - 8}" width="16" height="4" fill="{colour}"/>')
         parts.append(
-            f'<rect x="{width - 130}" y="{ly - 9}" width="12" height="4" fill="{colour}"/>'
-        )
-        parts.append(
-            f'<text x="{width - 112}" y="{ly - 4}" font-size="12">{_e(name)}（{len(values)}）</text>'
+            f'<text x="{left + 22}" y="{ly - 2}" font-size="12">{_e(name)}：'
+            f"销号 {len(values)} 个</text>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))

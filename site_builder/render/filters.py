@@ -9,15 +9,18 @@ The browser shows the text exactly as typed; Markdown sees nothing to interpret.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from markupsafe import Markup
 
 from site_builder.model import labels
+from site_builder.model.wording import cn_date, numeral
 
 # Markdown and attr_list syntax, plus what html.escape already covers.
 _MARKDOWN_CHARS = "\\`*_{}[]()#!|~<>&\"'"
@@ -62,11 +65,36 @@ def day(value: date | None) -> str:
     return value.isoformat() if value else "—"
 
 
+def cn_day(value: date | None) -> str:
+    """A date in prose, as documents write it: 2020年10月12日."""
+    return cn_date(value) if value else "—"
+
+
+def date_cell(value: date | None) -> Markup:
+    """A date in a table: ISO, never broken across lines."""
+    if not value:
+        return Markup("—")
+    iso = value.isoformat()
+    return Markup(f'<time datetime="{iso}">{iso}</time>')
+
+
+def local_time(iso: str, zone: str = "Asia/Shanghai") -> str:
+    """A recorded build time in the district's time zone: 2026年11月30日 11:06."""
+    try:
+        moment = datetime.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    # An unknown zone name keeps the recorded offset.
+    with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+        moment = moment.astimezone(ZoneInfo(zone))
+    return f"{cn_date(moment.date())} {moment:%H:%M}"
+
+
 def percent_bar(pct: int) -> Markup:
     pct = max(0, min(100, int(pct)))
     return Markup(
-        f'<span class="rl-bar" role="progressbar" aria-valuenow="{pct}" aria-valuemin="0" '
-        f'aria-valuemax="100"><span style="width:{pct}%"></span></span>&nbsp;{pct}%'
+        f'<span class="rl-bar" role="progressbar" aria-label="进度 {pct}%" aria-valuenow="{pct}" '
+        f'aria-valuemin="0" aria-valuemax="100"><span style="width:{pct}%"></span></span>&nbsp;{pct}%'
     )
 
 
@@ -75,6 +103,10 @@ FILTERS = {
     "safe_url": safe_url,
     "label": label,
     "day": day,
+    "cn_day": cn_day,
+    "date_cell": date_cell,
+    "numeral": numeral,
+    "local_time": local_time,
     "heading_id": heading_id,
     "percent_bar": percent_bar,
 }

@@ -32,6 +32,11 @@ class NoticeRow:
         return SELF_CHECK_RESULT[self.self_check.result] if self.self_check else "未报送自查"
 
     @property
+    def covered(self) -> bool:
+        """Self-checked, or its own ledger already has the problem: 未巡先改 done."""
+        return self.self_check is not None or bool(self.found)
+
+    @property
     def missed(self) -> bool:
         """The self-check found nothing, but the inspection found the same problem (过关心态)."""
         return bool(self.found and self.self_check and self.self_check.result == "not_found")
@@ -52,6 +57,10 @@ class NoticeView:
     @property
     def checked(self) -> int:
         return sum(r.self_check is not None for r in self.rows)
+
+    @property
+    def covered(self) -> int:
+        return sum(r.covered for r in self.rows)
 
     @property
     def found_self(self) -> int:

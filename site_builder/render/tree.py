@@ -93,6 +93,7 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
 
     tree.write("index.md", render("overview.md.j2", site=site))
     tree.write("warnings/index.md", render("warnings.md.j2", site=site))
+    tree.write("warnings/green.md", render("warnings_green.md.j2", site=site))
     for round_view in site.rounds:
         tree.write(f"rounds/{round_view.id}.md", render("round.md.j2", site=site, r=round_view))
         for unit_view in round_view.units:

@@ -8,23 +8,26 @@ from datetime import date
 from pathlib import Path
 
 from site_builder.analyse import (
+    DEFINITIONS,
     PATTERNS,
     Finding,
     LedgerStats,
     TrailCounts,
     Warnings,
     compute_warnings,
+    current_closures,
     ledger_stats,
     measure_colour,
     sum_stats,
     trail_counts,
 )
 from site_builder.diagnostics import Diagnostic
-from site_builder.history import KIND_LABELS, Event, History
+from site_builder.history import Event, History, State
 from site_builder.model import Project
 from site_builder.model.district import Case, InspectedUnit, Round, Team, Unit
-from site_builder.model.labels import PROBLEM_STATUS
+from site_builder.model.labels import PROBLEM_STATUS, UNIT_KIND
 from site_builder.model.ledger import Ledger, Measure, Problem
+from site_builder.model.wording import change_text, cn_date
 from site_builder.render import charts
 from site_builder.render.catalogue_view import CommonView, common_views
 
@@ -49,27 +52,49 @@ class TimelineRow:
     approval: str
 
 
-def timeline_row(event: Event) -> TimelineRow:
-    what = KIND_LABELS[event.kind]
-    if event.days:
-        what += f"（{event.old} → {event.new}，推迟 {event.days} 天）"
-    elif event.old or event.new:
-        what += f"：{event.old or '（空）'} → {event.new or '（空）'}"
+def approval_text(event: Event) -> str:
+    """已确认 · 赵敏, 缺少签名, 自我审批 · 张三（…）: the sign-off of one change."""
     approval = event.signoff.label
     if event.signoff.approver:
         approval += f" · {event.signoff.approver}"
     if event.signoff.reason:
         approval += f"（{event.signoff.reason}）"
+    return approval
+
+
+def timeline_row(event: Event) -> TimelineRow:
     item = event.item.split("/", 2)[2]
     return TimelineRow(
         event.landed[:10],
         item,
-        what,
+        change_text(event.kind, event.item, event.old, event.new, event.days),
         event.author,
         event.commit[:10],
         str(event.signoff.state),
-        approval,
+        approval_text(event),
     )
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A problem's status as the reader sees it, sign-off included."""
+
+    text: str
+    css: str  # rl-status-… or rl-signoff-… class suffix
+
+
+def problem_badge(problem: Problem, closure: Event | None, history_available: bool) -> Badge:
+    if problem.status != "closed":
+        return Badge(PROBLEM_STATUS.get(problem.status, problem.status), f"status-{problem.status}")
+    if closure is None:
+        why = "无审批记录" if history_available else "无 git 历史，无法确认"
+        return Badge(f"已销号 · {why}", "signoff-unconfirmed")
+    signoff = closure.signoff
+    if signoff.state is State.CONFIRMED:
+        parts = ["已销号", "已确认", signoff.approver, cn_date(closure.landed[:10])]
+        return Badge(" · ".join(p for p in parts if p), "signoff-confirmed")
+    parts = ["已销号", signoff.label, signoff.approver]
+    return Badge(" · ".join(p for p in parts if p), f"signoff-{signoff.state}")
 
 
 @dataclass
@@ -86,6 +111,17 @@ class UnitView:
     findings: list[Finding] = field(default_factory=list)
     cases_of: dict[str, list[Case]] = field(default_factory=dict)  # problem id -> cases
     trail: TrailCounts = field(default_factory=TrailCounts)
+    badges: dict[str, Badge] = field(default_factory=dict)  # problem id -> status badge
+    round_id: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.round_id}/{self.unit.id}"
+
+    @property
+    def unconfirmed(self) -> int:
+        """Closed problems whose closure is not confirmed (analyse.DEFINITIONS)."""
+        return self.stats.closed - self.trail.confirmed
 
 
 @dataclass
@@ -102,6 +138,10 @@ class RoundView:
     @property
     def name(self) -> str:
         return self.round.name
+
+    @property
+    def unconfirmed(self) -> int:
+        return self.stats.closed - self.trail.confirmed
 
 
 @dataclass
@@ -135,6 +175,38 @@ class SiteData:
     category_chart: str = ""
     patterns: dict[str, str] = field(default_factory=lambda: dict(PATTERNS))
     build: dict = field(default_factory=dict)  # provenance.BuildStamp.as_dict(), if any
+    definitions: dict[str, str] = field(default_factory=lambda: dict(DEFINITIONS))
+    worst: list[UnitView] = field(default_factory=list)  # units with most overdue measures
+
+    @property
+    def unconfirmed(self) -> int:
+        return self.total.closed - self.trail.confirmed
+
+    def round_name(self, round_id: str) -> str:
+        round_ = self.project.round_by_id.get(round_id)
+        return round_.name if round_ else round_id
+
+    def list_filters(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """The warnings page's filters: (row attribute, label, [(value, shown text)])."""
+        alerts = [*self.warnings.red, *self.warnings.yellow, *self.warnings.watch]
+        units = sorted({a.key for a in alerts} | {c.key for c in self.warnings.unconfirmed})
+        kinds = sorted({self.unit_kind(key.split("/")[1]) for key in units} - {""})
+        leaders = sorted({a.leader for a in alerts if a.leader})
+        return [
+            ("round", "轮次", [(r.id, r.name) for r in self.rounds]),
+            ("kind", "单位类型", [(k, UNIT_KIND.get(k, k)) for k in kinds]),
+            (
+                "category",
+                "问题类别",
+                [(c.code, c.label) for c in self.project.settings.categories],
+            ),
+            ("leader", "责任领导", [(name, name) for name in leaders]),
+            ("unit", "单位", [(key, self.unit_link(key)[0]) for key in units]),
+        ]
+
+    def unit_kind(self, unit_id: str) -> str:
+        unit = self.project.unit_by_id.get(unit_id)
+        return unit.kind if unit else ""
 
     def unit_link(self, key: str) -> tuple[str, str]:
         """(unit name, site path) for a ledger key like r1/wcjd."""
@@ -152,6 +224,7 @@ def build_site_data(
 ) -> SiteData:
     history = history or History()
     events = history.by_ledger()
+    closures = current_closures(history.events)
     warnings = compute_warnings(project, history, as_of)
     thresholds = project.settings.thresholds
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
@@ -193,6 +266,11 @@ def build_site_data(
                         findings=warnings.findings.get(key, []),
                         cases_of={p.id: cases_by_problem[f"{key}/{p.id}"] for p in problems},
                         trail=trail_counts(events.get(key, [])),
+                        badges={
+                            p.id: problem_badge(p, closures.get(f"{key}/{p.id}"), history.available)
+                            for p in problems
+                        },
+                        round_id=round_.id,
                     )
                 )
         round_view = RoundView(round_, unit_views, sum_stats([u.stats for u in unit_views]))
@@ -209,7 +287,7 @@ def build_site_data(
         as_of=as_of,
         rounds=rounds,
         total=sum_stats([r.stats for r in rounds]),
-        common=common_views(project, unit_index),
+        common=common_views(project, unit_index, as_of),
         cases=_case_views(project),
         guides=_guides(guides_dir),
         diagnostics=diagnostics,
@@ -218,7 +296,15 @@ def build_site_data(
         trail=trail,
         closures_chart=_closures_chart(project),
         category_chart=_category_chart(project),
+        worst=_worst_units(rounds),
     )
+
+
+def _worst_units(rounds: list[RoundView], limit: int = 5) -> list[UnitView]:
+    """Units with the most overdue measures, then the most due soon; none without any."""
+    units = [u for r in rounds for u in r.units if u.stats.colours["red"]]
+    units.sort(key=lambda u: (-u.stats.colours["red"], -u.stats.colours["yellow"], u.key))
+    return units[:limit]
 
 
 def _closures_chart(project: Project) -> str:

@@ -324,6 +324,8 @@ def test_payloads_are_shown_as_typed_and_never_run(tab: Tab, site_with_payloads:
         page.wait_for_load_state("networkidle")
         assert_payloads_inert(tab, path)
 
+        # Collapsed sections (the catalogue's unit lists) are shown as typed once opened.
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         source = page.content()
         shown = page.locator("body").inner_text()
         tags = [tag for tag in PAYLOAD_TAGS if f"{tag}:script" in source]

@@ -8,11 +8,21 @@
     showSubResults: true,
     showImages: false,
     excerptLength: 40,
+    // A unit's name (data-pagefind-meta="unit" on its ledger pages) outranks pages that
+    // merely mention it often, so typing 坞城街道 leads to that unit's ledgers first.
+    ranking: { termFrequency: 0, metaWeights: { unit: 20 } },
     translations: {
       placeholder: "搜索单位、问题、措施、案例",
       zero_results: "没有找到与“[SEARCH_TERM]”相关的内容",
     },
   });
+  // Pagefind's input has only a title; give it a name screen readers announce.
+  var label = function () {
+    var input = box.querySelector("input");
+    if (input) input.setAttribute("aria-label", "搜索本站：单位、问题、措施、案例");
+    else window.requestAnimationFrame(label);
+  };
+  label();
   var term = new URLSearchParams(window.location.search).get("q");
   if (term) {
     ui.triggerSearch(term);
