@@ -11,6 +11,7 @@ import pytest
 from site_builder.diagnostics import CATALOGUE
 
 from conftest import diagnostics_of
+from test_records_rules import CASES as RECORD_CASES
 
 HEAD = """\
 round: r1
@@ -315,7 +316,12 @@ def test_code_is_triggered_at_its_line(make_repo, code: str) -> None:
 
 def test_every_catalogue_code_has_a_case() -> None:
     assert set(CATALOGUE) == (
-        set(CASES) | FILESYSTEM_CASES | HISTORY_CASES | SPREADSHEET_CASES | EVALUATION_CASES
+        set(CASES)
+        | set(RECORD_CASES)
+        | FILESYSTEM_CASES
+        | HISTORY_CASES
+        | SPREADSHEET_CASES
+        | EVALUATION_CASES
     )
 
 

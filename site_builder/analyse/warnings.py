@@ -48,13 +48,14 @@ def compute_warnings(project: Project, history: History, as_of: date) -> Warning
             continue
         for p in ledger.problems:
             for m in p.measures:
-                alert_at = (ledger.round, ledger.unit, f"{p.id}/{m.id}", m.text or "", m.deadline)
+                deadline = m.approved_deadline
+                alert_at = (ledger.round, ledger.unit, f"{p.id}/{m.id}", m.text or "", deadline)
                 colour = measure_colour(m, as_of, thresholds)
-                if colour is Colour.RED:
-                    days = (as_of - m.deadline).days
+                if colour is Colour.RED and deadline:
+                    days = (as_of - deadline).days
                     warnings.red.append(MeasureAlert(*alert_at, days, m.owner or ""))
-                elif colour is Colour.YELLOW:
-                    days = (m.deadline - as_of).days
+                elif colour is Colour.YELLOW and deadline:
+                    days = (deadline - as_of).days
                     warnings.yellow.append(MeasureAlert(*alert_at, days, m.owner or ""))
                 ref = f"{ledger.key}/{p.id}/{m.id}"
                 if history.available and colour not in (Colour.DONE,) and ref in last_change:

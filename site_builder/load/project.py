@@ -24,6 +24,7 @@ from site_builder.model.district import (
     Settings,
     Signers,
 )
+from site_builder.model.feedback import FeedbackList
 from site_builder.model.ledger import Ledger
 from site_builder.model.types import ID_PATTERN
 
@@ -34,6 +35,7 @@ CATALOGUE = "common_problems.yml"
 SELF_CHECKS = "self_checks.yml"
 SIGNERS = "signers.yml"
 CASES_DIR = "cases"
+FEEDBACK_DIR = "feedback"
 RESERVED = {SETTINGS, REGISTRY, CATALOGUE, SELF_CHECKS, SIGNERS}
 
 
@@ -75,6 +77,7 @@ def load_project(root: str | Path) -> tuple[Project, list[Diagnostic]]:
         if record is not None:
             project.cases.append(record)
 
+    load_feedback_lists(root, project, diagnostics)
     ledgers_dir = root / "ledgers"
     for path in listed_files(ledgers_dir, "**/*", diagnostics, root):
         rel = rel_path(root, path)
@@ -92,6 +95,21 @@ def load_project(root: str | Path) -> tuple[Project, list[Diagnostic]]:
             project.ledgers.append(record)
     load_evaluations(root, project, diagnostics)  # rounds/evaluations/: 八查 and bulletins
     return project, diagnostics
+
+
+def load_feedback_lists(root: Path, project: Project, diagnostics: list[Diagnostic]) -> None:
+    """rounds/feedback/<round>/<unit>.yml, laid out like ledgers/ and owned by the office."""
+    folder = root / "rounds" / FEEDBACK_DIR
+    for path in listed_files(folder, "**/*", diagnostics, root):
+        parts = path.relative_to(folder).parts
+        if len(parts) != 2 or path.suffix not in (".yml", ".yaml"):
+            detail = "反馈问题清单应放在 rounds/feedback/<轮次>/<单位>.yml，例如 rounds/feedback/r5/wcjd.yml。"
+            diagnostics.append(diag("Y011", rel_path(root, path), detail=detail))
+            continue
+        record, found = load_yaml_file(root, path, FeedbackList)
+        diagnostics.extend(found)
+        if record is not None:
+            project.feedback_lists.append(record)
 
 
 def load_case(root: Path, path: Path) -> tuple[Case | None, list[Diagnostic]]:

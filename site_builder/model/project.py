@@ -15,6 +15,7 @@ from site_builder.model.district import (
     Unit,
 )
 from site_builder.model.evaluation import Bulletin, Evaluation, Rubric
+from site_builder.model.feedback import FeedbackList
 from site_builder.model.ledger import Ledger, Problem
 
 
@@ -34,6 +35,8 @@ class Project:
     round_rubrics: dict[str, Rubric] = field(default_factory=dict)
     evaluations: list[Evaluation] = field(default_factory=list)
     bulletins: list[Bulletin] = field(default_factory=list)
+    # rounds/feedback/<round>/<unit>.yml: the inspection teams' feedback lists
+    feedback_lists: list[FeedbackList] = field(default_factory=list)
 
     @cached_property
     def unit_by_id(self) -> dict[str, Unit]:
@@ -50,6 +53,10 @@ class Project:
     @cached_property
     def ledger_by_key(self) -> dict[str, Ledger]:
         return {ledger.key: ledger for ledger in self.ledgers}
+
+    @cached_property
+    def feedback_by_key(self) -> dict[str, FeedbackList]:
+        return {f.key: f for f in self.feedback_lists}
 
     @cached_property
     def ledgers_by_unit(self) -> dict[str, list[Ledger]]:

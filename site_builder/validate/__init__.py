@@ -10,7 +10,15 @@ from collections.abc import Callable, Iterable
 
 from site_builder.diagnostics import Diagnostic, sort_key
 from site_builder.model import Project
-from site_builder.validate import evaluation, ledger_rules, outputs, references, sensitive
+from site_builder.validate import (
+    evaluation,
+    feedback,
+    ledger_rules,
+    measures,
+    outputs,
+    references,
+    sensitive,
+)
 
 Check = Callable[[Project], Iterable[Diagnostic]]
 
@@ -32,6 +40,11 @@ CHECKS: list[Check] = [
     ledger_rules.plan_rules,
     ledger_rules.accountability_rules,
     ledger_rules.report_rules,
+    feedback.feedback_lists,
+    feedback.answers,
+    measures.time_limits,
+    measures.postponements,
+    measures.authority,
     evaluation.rubrics,
     evaluation.evaluations,
     evaluation.bulletins,

@@ -1,0 +1,278 @@
+"""The office's records: feedback lists (对账), time-limit kinds, postponements, authority.
+
+Every new diagnostic is triggered from inline YAML on the base district of conftest,
+at its file and line; other tests check what the rules must not report.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import codes, diagnostics_of
+
+HEAD = """\
+round: r1
+unit: wcjd
+plan:
+  objective: 对照反馈意见逐项整改并建立长效机制
+problems:
+"""
+MEASURE = """\
+      - id: M1
+        text: 建立公务用车使用登记台账，每月公示
+        deadline: 2017-12-31
+        owner: 王芳（党政办副主任）
+        leader: 李建军（办事处主任）
+"""
+W = "ledgers/r1/wcjd.yml"
+FB = "rounds/feedback/r1/wcjd.yml"
+FEEDBACK = """\
+round: r1
+unit: wcjd
+team: 第一巡察组
+items:
+  - id: F01
+    text: 公务用车管理不规范，存在私车公养
+    category: work_style
+  - id: F02
+    text: “三重一大”事项未经集体研究决定
+    category: leadership
+"""
+SIGNERS = """\
+reviewers:
+  - name: 赵敏
+    email: zhaomin@example.org
+    role: discipline
+    units: ["*"]
+  - name: 钱进
+    email: qianjin@example.org
+    role: organisation
+    units: [jyj]
+"""
+
+
+def problem(extra: str = "", measure_extra: str = "", measure: str = MEASURE) -> str:
+    return (
+        "  - id: P01\n    title: 公务用车管理不规范\n    category: work_style\n"
+        + extra
+        + "    measures:\n"
+        + measure
+        + measure_extra
+    )
+
+
+def postponed(entry: str, deadline: str = "2018-03-31") -> str:
+    return problem(
+        measure=MEASURE.replace("2017-12-31", deadline),
+        measure_extra="        postponements:\n          - " + entry + "\n",
+    )
+
+
+ANSWERS = "    answers: [F01]\n"
+CASES: dict[str, tuple[dict, str, int]] = {
+    "F001": ({FB: FEEDBACK, W: HEAD + problem(ANSWERS)}, W, 1),
+    "F002": (
+        {FB: FEEDBACK, W: HEAD + problem(ANSWERS), "rounds/settings.yml": "as_of: 2017-07-20\n"},
+        W,
+        1,
+    ),
+    "F003": ({FB: FEEDBACK, W: HEAD + problem("    answers: [F01, F2]\n")}, W, 6),
+    "F004": ({FB: FEEDBACK, W: HEAD + problem()}, W, 6),
+    "F005": ({W: HEAD + problem(ANSWERS)}, W, 6),
+    "F006": ({"rounds/feedback/r1/jyj.yml": FEEDBACK}, "rounds/feedback/r1/jyj.yml", 1),
+    "F007": (
+        {"rounds/feedback/r1/jyj.yml": FEEDBACK.replace("unit: wcjd", "unit: jyj")},
+        "rounds/feedback/r1/jyj.yml",
+        1,
+    ),
+    "F008": ({FB: FEEDBACK + "    team: 第二巡察组\n"}, FB, 8),
+    "F009": ({FB: "round: r1\nunit: wcjd\nitems: []\n"}, FB, 1),
+    "F010": ({FB: FEEDBACK, W: HEAD + problem("    source: self\n" + ANSWERS)}, W, 6),
+    "F011": ({FB: FEEDBACK.replace("id: F02", "id: F01")}, FB, 8),
+    "L010": (
+        {W: HEAD + problem(measure_extra="        time_limit: 立行立改\n").replace("2017-12-31", "2017-08-01")},
+        W,
+        10,
+    ),
+    "P009": ({W: HEAD + problem(measure_extra="        time_limit: immediate\n")}, W, 10),
+    "L011": (
+        {
+            W: HEAD
+            + problem(
+                measure_extra="        status: stage_done\n        completed_on: 2017-10-01\n"
+                "        evidence: [台账]\n"
+            )
+        },
+        W,
+        10,
+    ),
+    "P007": ({W: HEAD + problem(measure_extra="        time_limit: 长期坚持\n")}, W, 10),
+    "P008": (
+        {W: HEAD + problem(measure_extra="        time_limit: long_term\n        stage_due: 2018-06-30\n")},
+        W,
+        10,
+    ),
+    "P010": ({W: HEAD + problem(measure_extra="        time_limit: long_term\n")}, W, 10),
+    "L012": (
+        {
+            W: HEAD
+            + postponed(
+                "{requested_on: 2017-12-01, reason: 资金未到位, old_deadline: 2017-12-31, "
+                "new_deadline: 2018-03-31}"
+            )
+        },
+        W,
+        16,
+    ),
+    "L013": (
+        {
+            W: HEAD
+            + postponed(
+                "{requested_on: 2017-12-01, reason: 资金未到位, new_deadline: 2018-03-31, "
+                "approved_by: 赵敏, approved_on: 2017-12-05}",
+                deadline="2017-12-31",
+            )
+        },
+        W,
+        10,
+    ),
+    "D006": (
+        {
+            W: HEAD
+            + postponed(
+                "{requested_on: 2017-12-01, reason: 调整, old_deadline: 2018-06-30, "
+                "new_deadline: 2018-03-31, approved_by: 赵敏, approved_on: 2017-12-05}"
+            ),
+            "rounds/signers.yml": SIGNERS,
+        },
+        W,
+        16,
+    ),
+    "D007": (
+        {
+            W: HEAD
+            + postponed(
+                "{requested_on: 2017-12-01, reason: 资金未到位, new_deadline: 2018-03-31, "
+                "approved_by: 赵敏, approved_on: 2017-11-05}"
+            ),
+            "rounds/signers.yml": SIGNERS,
+        },
+        W,
+        16,
+    ),
+    "R013": (
+        {
+            W: HEAD
+            + postponed(
+                "{requested_on: 2017-12-01, reason: 资金未到位, new_deadline: 2018-03-31, "
+                "approved_by: 李四, approved_on: 2017-12-05}"
+            )
+        },
+        W,
+        16,
+    ),
+    "R014": (
+        {
+            W: HEAD
+            + postponed(
+                "{requested_on: 2017-12-01, reason: 资金未到位, new_deadline: 2018-03-31, "
+                "approved_by: 钱进, approved_on: 2017-12-05}"
+            ),
+            "rounds/signers.yml": SIGNERS,
+        },
+        W,
+        16,
+    ),
+    "A002": (
+        {
+            W: HEAD
+            + problem(
+                "    accountability:\n      - {person: 周强, responsibility: leadership, form: 2, "
+                "measure: 党内警告, decided_by: 单位党组织, cadre_level: 区管干部}\n"
+            )
+        },
+        W,
+        10,
+    ),
+    "A003": (
+        {
+            W: HEAD
+            + problem(
+                "    accountability:\n      - {person: 孙伟, responsibility: direct, form: 1, "
+                "measure: 批评教育}\n"
+            )
+        },
+        W,
+        10,
+    ),
+}
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_record_code_is_triggered_at_its_line(make_repo, code: str) -> None:
+    files, file, line = CASES[code]
+    found = [d for d in diagnostics_of(make_repo(files)) if d.code == code]
+    assert found, f"{code} not reported"
+    assert any(d.file == file and d.line == line for d in found), [d.as_text() for d in found]
+
+
+def test_split_and_merged_items_reconcile_without_findings(make_repo) -> None:
+    # F01 is split over P01 and P02; P01 also answers F02 (merged): no gap, no F code.
+    ledger = (
+        HEAD
+        + problem("    answers: [F01, F02]\n")
+        + problem("    answers: [F01]\n").replace("id: P01", "id: P02")
+    )
+    found = codes(make_repo({FB: FEEDBACK, W: ledger}))
+    assert not [c for c in found if c.startswith("F")], found
+
+
+def test_withdrawn_problem_does_not_answer(make_repo) -> None:
+    withdrawn = "    answers: [F01, F02]\n    status: withdrawn\n    withdrawn_reason: 与P02合并\n"
+    found = diagnostics_of(make_repo({FB: FEEDBACK, W: HEAD + problem(withdrawn)}))
+    gaps = [d for d in found if d.code == "F001"]
+    assert len(gaps) == 2 and "已撤销" in gaps[0].message
+
+
+def test_old_ledger_without_feedback_list_gets_no_feedback_findings(make_repo) -> None:
+    found = codes(make_repo())
+    assert not [c for c in found if c.startswith("F") or c in ("A003", "L012")], found
+
+
+def test_old_terms_are_read_as_current(make_repo) -> None:
+    from site_builder.pipeline import check_project
+
+    entry = (
+        "    accountability:\n      - {person: 周强, responsibility: leadership, "
+        "form: 第二种形态, measure: 诫勉谈话, decided_by: 区纪委监委, cadre_level: 区管干部}\n"
+    )
+    project, found = check_project(make_repo({W: HEAD + problem(entry)}))
+    accountability = project.ledgers[0].problems[0].accountability[0]
+    assert (accountability.form, accountability.measure) == (2, "诫勉")
+    assert accountability.decided_by == "district_discipline"
+    assert "A002" not in {d.code for d in found}
+
+
+def test_approved_postponement_moves_the_warning_and_keeps_the_original(make_repo) -> None:
+    from datetime import date
+
+    from site_builder.analyse.progress import Colour, measure_colour
+    from site_builder.model.district import Thresholds
+    from site_builder.pipeline import check_project
+
+    entries = [
+        "{requested_on: 2017-12-01, reason: 设备未到货, old_deadline: 2017-12-31, "
+        "new_deadline: 2018-03-31, approved_by: 赵敏, approved_on: 2017-12-05}",
+        "{requested_on: 2018-03-20, reason: 再次推迟, new_deadline: 2018-06-30}",
+    ]
+    text = HEAD + problem(
+        measure=MEASURE.replace("2017-12-31", "2018-06-30"),
+        measure_extra="        postponements:\n" + "".join(f"          - {e}\n" for e in entries),
+    )
+    project, found = check_project(make_repo({W: text, "rounds/signers.yml": SIGNERS}))
+    measure = project.ledgers[0].problems[0].measures[0]
+    assert measure.original_deadline == date(2017, 12, 31)
+    # The unapproved second slip does not move the warning: red from 2018-03-31 on.
+    assert measure.approved_deadline == date(2018, 3, 31)
+    assert measure_colour(measure, date(2018, 4, 10), Thresholds()) is Colour.RED
+    assert [d.code for d in found if d.code in ("L012", "L013", "R013")] == ["L012"]
