@@ -1,0 +1,195 @@
+"""View data for a unit page's 对账 view: feedback item ↔ problems ↔ measures ↔ status.
+
+Also the ledger's 延期申请 (approved or not, the original and the approved deadline)
+and its accountability with the deciding body, which the same partial shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from site_builder.analyse.progress import Colour, measure_colour
+from site_builder.model import Project
+from site_builder.model.feedback import FeedbackItem
+from site_builder.model.labels import (
+    CADRE_LEVEL,
+    DECIDING_BODY,
+    FORM_SHORT,
+    MEASURE_STATUS,
+    PROBLEM_SOURCE,
+    PROBLEM_STATUS,
+    RESPONSIBILITY,
+    TIME_LIMIT,
+)
+from site_builder.model.ledger import Ledger, Measure, Problem
+from site_builder.validate.feedback import plan_due
+
+
+@dataclass(frozen=True)
+class MeasureCell:
+    ref: str  # P01/M1
+    time_limit: str  # 立行立改 / 限期整改 / 长期坚持
+    due: date | None  # the deadline, or a 长期坚持 measure's stage date
+    status: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class ProblemCell:
+    id: str
+    title: str
+    status: str
+    source: str
+    shared_with: tuple[str, ...]  # other feedback items the same problem answers (merged)
+    measures: tuple[MeasureCell, ...]
+
+
+@dataclass(frozen=True)
+class ReconcileRow:
+    item: FeedbackItem | None
+    category: str
+    team: str
+    problems: tuple[ProblemCell, ...]
+
+    @property
+    def gap(self) -> bool:
+        return self.item is not None and not self.problems
+
+    @property
+    def split(self) -> bool:
+        return len(self.problems) > 1
+
+
+@dataclass(frozen=True)
+class PostponementRow:
+    ref: str
+    original: date | None
+    requested_on: date
+    new_deadline: date
+    reason: str
+    approved: bool
+    approver: str
+    approved_on: date | None
+    counted_from: date | None  # the deadline the three-colour warning uses
+
+
+@dataclass(frozen=True)
+class AccountabilityRow:
+    problem: str
+    person: str
+    post: str
+    responsibility: str
+    form: str
+    measure: str
+    decided_by: str
+    cadre_level: str
+    decided_on: date | None
+
+
+@dataclass
+class Reconciliation:
+    has_list: bool = False
+    plan_due: date | None = None
+    rows: list[ReconcileRow] = field(default_factory=list)  # one per feedback item
+    others: list[ReconcileRow] = field(default_factory=list)  # self-found, common, higher
+    postponements: list[PostponementRow] = field(default_factory=list)
+    accountability: list[AccountabilityRow] = field(default_factory=list)
+
+    @property
+    def gaps(self) -> int:
+        return sum(row.gap for row in self.rows)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.has_list or self.postponements or self.accountability)
+
+
+def reconciliation(project: Project, ledger: Ledger | None, as_of: date) -> Reconciliation:
+    view = Reconciliation()
+    if ledger is None:
+        return view
+    thresholds = project.settings.thresholds
+    active = [p for p in ledger.problems if p.status != "withdrawn"]
+    feedback = project.feedback_by_key.get(ledger.key)
+    if feedback is not None:
+        view.has_list, view.plan_due = True, plan_due(project, feedback)
+        for item in feedback.items:
+            answering = [p for p in active if item.id in p.answers]
+            view.rows.append(
+                ReconcileRow(
+                    item,
+                    project.category_label(item.category),
+                    feedback.team_of(item) or "",
+                    tuple(_problem(p, item.id, as_of, thresholds) for p in answering),
+                )
+            )
+    known = {item.id for item in feedback.items} if feedback else set()
+    for p in active:
+        if not any(a in known for a in p.answers):
+            cell = _problem(p, "", as_of, thresholds)
+            view.others.append(ReconcileRow(None, project.category_label(p.category), "", (cell,)))
+    for p in ledger.problems:
+        for m in p.measures:
+            view.postponements.extend(_postponements(p, m))
+        view.accountability.extend(_accountability(p))
+    return view
+
+
+def _problem(problem: Problem, item: str, as_of: date, thresholds) -> ProblemCell:
+    measures = tuple(
+        MeasureCell(
+            f"{problem.id}/{m.id}",
+            TIME_LIMIT[m.time_limit],
+            m.stage_due if m.time_limit == "long_term" and m.stage_due else m.deadline,
+            MEASURE_STATUS[m.status],
+            str(measure_colour(m, as_of, thresholds)),
+        )
+        for m in problem.measures
+        if m.status != "withdrawn"
+    )
+    return ProblemCell(
+        problem.id,
+        problem.title,
+        PROBLEM_STATUS[problem.status],
+        PROBLEM_SOURCE[problem.source],
+        tuple(a for a in problem.answers if a != item),
+        measures,
+    )
+
+
+def _postponements(problem: Problem, measure: Measure) -> list[PostponementRow]:
+    return [
+        PostponementRow(
+            f"{problem.id}/{measure.id}",
+            measure.original_deadline,
+            p.requested_on,
+            p.new_deadline,
+            p.reason,
+            p.approved,
+            p.approved_by or "",
+            p.approved_on,
+            measure.approved_deadline,
+        )
+        for p in measure.postponements
+    ]
+
+
+def _accountability(problem: Problem) -> list[AccountabilityRow]:
+    return [
+        AccountabilityRow(
+            problem.id,
+            a.person,
+            a.post or "",
+            RESPONSIBILITY[a.responsibility],
+            FORM_SHORT[a.form],
+            a.measure,
+            DECIDING_BODY.get(a.decided_by or "", "（未填写）"),
+            CADRE_LEVEL.get(a.cadre_level or "", "（未填写）"),
+            a.decided_on,
+        )
+        for a in problem.accountability
+    ]
+
+
+__all__ = ["Colour", "Reconciliation", "reconciliation"]
