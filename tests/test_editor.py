@@ -254,6 +254,7 @@ def test_codeowners_gives_each_unit_its_reviewers(make_repo) -> None:
         "* @zhaomin-jw",
         "/ledgers/*/jyj.* @lihua @zhaomin-jw",
         "/ledgers/*/wcjd.* qianjin@zzb.example @lihua @zhaomin-jw",
+        "/rounds/feedback/ @zhaomin-jw",
     ]
     assert rectify("codeowners", "--check", "--root", str(root)).returncode == 0
 
@@ -284,6 +285,7 @@ def test_codeowners_for_gitea_uses_regexps_and_logins(make_repo) -> None:
     assert lines == [
         "!ledgers/.* @zhaomin-jw",
         r"ledgers/[^/]+/(jyj|wcjd)\\.[^/]+ @lihua @zhaomin-jw",
+        "rounds/feedback/.* @zhaomin-jw",
     ]
 
 

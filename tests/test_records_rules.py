@@ -276,3 +276,11 @@ def test_approved_postponement_moves_the_warning_and_keeps_the_original(make_rep
     assert measure.approved_deadline == date(2018, 3, 31)
     assert measure_colour(measure, date(2018, 4, 10), Thresholds()) is Colour.RED
     assert [d.code for d in found if d.code in ("L012", "L013", "R013")] == ["L012"]
+
+
+def test_feedback_lists_belong_to_the_office() -> None:
+    from conftest import ROOT
+
+    lines = (ROOT / ".github" / "CODEOWNERS").read_text(encoding="utf-8").splitlines()
+    # The last matching line wins on GitHub: the feedback line comes after the catch-all.
+    assert lines[-1] == "/rounds/feedback/ zhoutao@xcb.xiaodian.example"

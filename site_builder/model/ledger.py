@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator
 
 from site_builder.model.terms import (
+    form_number,
     CADRE_LEVEL_WORDS,
     DECIDING_BODY_WORDS,
     REVIEW_CYCLE_WORDS,
@@ -17,7 +18,6 @@ from site_builder.model.terms import (
     ReviewCycle,
     TimeLimit,
     current_term,
-    form_number,
     word_or_key,
 )
 from site_builder.model.types import (
@@ -53,6 +53,8 @@ class Evidence(Record):
 
 
 EvidenceItem = Annotated[Evidence, BeforeValidator(_evidence_item)]
+# 四种形态 as 1-4, or as written: 第一种形态 … 第四种形态.
+Form = Annotated[Level, BeforeValidator(form_number)]
 
 
 class Postponement(Record):
@@ -132,7 +134,7 @@ class Accountability(Record):
     person: Text
     post: OptText = None
     responsibility: Responsibility
-    form: Annotated[Level, BeforeValidator(form_number)]
+    form: Form
     measure: Annotated[Text, BeforeValidator(current_term)]
     decided_on: OptDate = None
     decided_by: Annotated[

@@ -69,6 +69,7 @@ def word_or_key(words: dict[str, str]):
             return words.get(stripped, stripped)
         return value
 
+    convert.words = words  # type: ignore[attr-defined]  # the schema lists them too
     return convert
 
 
