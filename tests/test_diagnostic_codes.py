@@ -7,11 +7,11 @@ asserts the code appears, at the expected file and line.
 from __future__ import annotations
 
 import pytest
+from test_records_rules import CASES as RECORD_CASES
 
 from site_builder.diagnostics import CATALOGUE
 
 from conftest import diagnostics_of
-from test_records_rules import CASES as RECORD_CASES
 
 HEAD = """\
 round: r1

@@ -90,7 +90,12 @@ CASES: dict[str, tuple[dict, str, int]] = {
     "F010": ({FB: FEEDBACK, W: HEAD + problem("    source: self\n" + ANSWERS)}, W, 6),
     "F011": ({FB: FEEDBACK.replace("id: F02", "id: F01")}, FB, 8),
     "L010": (
-        {W: HEAD + problem(measure_extra="        time_limit: 立行立改\n").replace("2017-12-31", "2017-08-01")},
+        {
+            W: HEAD
+            + problem(measure_extra="        time_limit: 立行立改\n").replace(
+                "2017-12-31", "2017-08-01"
+            )
+        },
         W,
         10,
     ),
@@ -108,7 +113,12 @@ CASES: dict[str, tuple[dict, str, int]] = {
     ),
     "P007": ({W: HEAD + problem(measure_extra="        time_limit: 长期坚持\n")}, W, 10),
     "P008": (
-        {W: HEAD + problem(measure_extra="        time_limit: long_term\n        stage_due: 2018-06-30\n")},
+        {
+            W: HEAD
+            + problem(
+                measure_extra="        time_limit: long_term\n        stage_due: 2018-06-30\n"
+            )
+        },
         W,
         10,
     ),

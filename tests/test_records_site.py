@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from test_records_rules import FB, FEEDBACK, HEAD, MEASURE, SIGNERS, W, problem
+
 from site_builder.history import History
 from site_builder.pipeline import check_project
 from site_builder.render.tree import render_docs
 from site_builder.render.views import build_site_data
-
-from test_records_rules import FB, FEEDBACK, HEAD, MEASURE, SIGNERS, W, problem
 
 POSTPONED = MEASURE.replace("2017-12-31", "2018-06-30") + (
     "        postponements:\n"

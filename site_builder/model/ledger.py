@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator
 
 from site_builder.model.terms import (
-    form_number,
     CADRE_LEVEL_WORDS,
     DECIDING_BODY_WORDS,
     REVIEW_CYCLE_WORDS,
@@ -18,6 +17,7 @@ from site_builder.model.terms import (
     ReviewCycle,
     TimeLimit,
     current_term,
+    form_number,
     word_or_key,
 )
 from site_builder.model.types import (
@@ -140,9 +140,9 @@ class Accountability(Record):
     decided_by: Annotated[
         DecidingBody | None, BeforeValidator(word_or_key(DECIDING_BODY_WORDS))
     ] = None
-    cadre_level: Annotated[
-        CadreLevel | None, BeforeValidator(word_or_key(CADRE_LEVEL_WORDS))
-    ] = None
+    cadre_level: Annotated[CadreLevel | None, BeforeValidator(word_or_key(CADRE_LEVEL_WORDS))] = (
+        None
+    )
 
 
 class Problem(Record):

@@ -23,7 +23,9 @@ CadreLevel = Literal["district_managed", "unit_managed", "staff"]
 TIME_LIMIT_WORDS: dict[str, str] = {
     **dict.fromkeys(["立行立改", "立即整改", "即知即改", "马上就改"], "immediate"),
     **dict.fromkeys(["限期整改", "限期完成"], "deadline"),
-    **dict.fromkeys(["长期坚持", "长期执行", "长期", "持续推进", "常态化", "持续整改"], "long_term"),
+    **dict.fromkeys(
+        ["长期坚持", "长期执行", "长期", "持续推进", "常态化", "持续整改"], "long_term"
+    ),
 }
 REVIEW_CYCLE_WORDS: dict[str, str] = {
     **dict.fromkeys(["每月", "按月", "月度"], "monthly"),
@@ -35,7 +37,9 @@ DECIDING_BODY_WORDS: dict[str, str] = {
     **dict.fromkeys(["区委"], "district_committee"),
     **dict.fromkeys(["区纪委监委", "区纪委", "区监委", "纪委监委"], "district_discipline"),
     **dict.fromkeys(["区委组织部", "组织部"], "organisation"),
-    **dict.fromkeys(["单位党组织", "本单位党组织", "党组", "党委", "党工委", "党总支", "党支部"], "unit_party"),
+    **dict.fromkeys(
+        ["单位党组织", "本单位党组织", "党组", "党委", "党工委", "党总支", "党支部"], "unit_party"
+    ),
     **dict.fromkeys(["单位纪检组织", "纪工委", "纪检组", "纪委（单位）"], "unit_discipline"),
 }
 CADRE_LEVEL_WORDS: dict[str, str] = {
@@ -48,10 +52,22 @@ CADRE_LEVEL_WORDS: dict[str, str] = {
 AUTHORITY: dict[str, frozenset[str]] = {
     "district_managed": frozenset({"district_committee", "district_discipline", "organisation"}),
     "unit_managed": frozenset(
-        {"district_committee", "district_discipline", "organisation", "unit_party", "unit_discipline"}
+        {
+            "district_committee",
+            "district_discipline",
+            "organisation",
+            "unit_party",
+            "unit_discipline",
+        }
     ),
     "staff": frozenset(
-        {"district_committee", "district_discipline", "organisation", "unit_party", "unit_discipline"}
+        {
+            "district_committee",
+            "district_discipline",
+            "organisation",
+            "unit_party",
+            "unit_discipline",
+        }
     ),
 }
 # 诫勉谈话 was renamed 诫勉 (《中国共产党问责条例》2019); the old term is read as the new.

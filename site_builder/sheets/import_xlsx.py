@@ -31,6 +31,7 @@ from site_builder.sheets.columns import (
     LEDGER,
     MECHANISMS,
     PLAN_NAME,
+    POSTPONEMENTS,
     REPORT,
     normalise_header,
 )
@@ -38,11 +39,12 @@ from site_builder.sheets.grid import read_table
 from site_builder.sheets.infer import infer_round, infer_unit
 from site_builder.sheets.read_extras import read_grouped, read_plan, read_report
 from site_builder.sheets.read_ledger import read_problems
+from site_builder.sheets.records import read_postponements
 from site_builder.validate import validate
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED = 400 * 1024 * 1024
-_EXTRA_SHEETS = {MECHANISMS.name, ACCOUNTABILITY.name, REPORT.name, PLAN_NAME}
+_EXTRA_SHEETS = {MECHANISMS.name, ACCOUNTABILITY.name, REPORT.name, PLAN_NAME, POSTPONEMENTS.name}
 _DATE_KEYS = {
     "deadline",
     "completed_on",
@@ -134,6 +136,8 @@ def read_workbook(
         elif name in (MECHANISMS.name, ACCOUNTABILITY.name):
             spec = MECHANISMS if name == MECHANISMS.name else ACCOUNTABILITY
             found = read_grouped(other, spec, file, epoch, by_id)
+        elif name == POSTPONEMENTS.name:
+            found = read_postponements(other, POSTPONEMENTS, file, epoch, by_id)
         else:
             continue
         diagnostics += found

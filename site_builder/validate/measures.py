@@ -131,7 +131,9 @@ def authority(project: Project) -> Iterator[Diagnostic]:
                     if not value
                 ]
                 if missing:
-                    yield diag("A003", **_at(entry), person=entry.person, missing="和".join(missing))
+                    yield diag(
+                        "A003", **_at(entry), person=entry.person, missing="和".join(missing)
+                    )
                     continue
                 allowed = AUTHORITY[entry.cadre_level]
                 if entry.decided_by not in allowed:
