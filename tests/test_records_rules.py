@@ -294,3 +294,13 @@ def test_feedback_lists_belong_to_the_office() -> None:
     lines = (ROOT / ".github" / "CODEOWNERS").read_text(encoding="utf-8").splitlines()
     # The last matching line wins on GitHub: the feedback line comes after the catch-all.
     assert lines[-1] == "/rounds/feedback/ zhoutao@xcb.xiaodian.example"
+
+
+def test_supplementary_item_is_due_thirty_days_after_it_was_handed_over(make_repo) -> None:
+    late = FEEDBACK + "    added_on: 2017-12-20\n"  # F02, handed over after the meeting
+    settings = {"rounds/settings.yml": "as_of: 2017-12-31\n"}
+    found = codes(make_repo({FB: late, W: HEAD + problem(ANSWERS), **settings}))
+    assert "F002" in found and "F001" not in found
+    settings = {"rounds/settings.yml": "as_of: 2018-01-20\n"}
+    found = codes(make_repo({FB: late, W: HEAD + problem(ANSWERS), **settings}))
+    assert "F001" in found and "F002" not in found

@@ -18,6 +18,9 @@ class FeedbackItem(Record):
     category: Text
     # The team that entered the item; empty means the file's team.
     team: OptText = None
+    # A supplementary item (补充反馈) handed over after the feedback meeting: the plan
+    # must take it in within settings.plan_days of this date.
+    added_on: OptDate = None
 
 
 class FeedbackList(Record):

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from site_builder.diagnostics import Diagnostic, diag
 from site_builder.model import Project
-from site_builder.model.feedback import FeedbackList
+from site_builder.model.feedback import FeedbackItem, FeedbackList
 from site_builder.model.labels import PROBLEM_SOURCE
 from site_builder.model.ledger import Ledger
 from site_builder.model.types import Record
@@ -32,8 +32,16 @@ def as_of(project: Project) -> date:
     return project.settings.as_of or date.today()
 
 
-def plan_due(project: Project, feedback: FeedbackList) -> date | None:
-    """The plan's due date: the list's plan_due, else feedback day + settings.plan_days."""
+def plan_due(
+    project: Project, feedback: FeedbackList, item: FeedbackItem | None = None
+) -> date | None:
+    """The plan's due date: the list's plan_due, else feedback day + settings.plan_days.
+
+    A supplementary item (added_on) is due settings.plan_days after it was handed over.
+    """
+    if item is not None and item.added_on:
+        later = item.added_on + timedelta(days=project.settings.plan_days)
+        return max(later, plan_due(project, feedback) or later)
     if feedback.plan_due:
         return feedback.plan_due
     round_ = project.round_by_id.get(feedback.round)
@@ -129,7 +137,6 @@ def _answers_known(ledger: Ledger, feedback: FeedbackList) -> Iterator[Diagnosti
 def _gaps(
     project: Project, ledger: Ledger, feedback: FeedbackList, today: date
 ) -> Iterator[Diagnostic]:
-    due = plan_due(project, feedback)
     answered: set[str] = set()
     withdrawn: set[str] = set()
     for problem in ledger.problems:
@@ -139,6 +146,7 @@ def _gaps(
         if item.id in answered:
             continue
         detail = "（对应的问题已撤销）" if item.id in withdrawn else ""
+        due = plan_due(project, feedback, item)
         code = "F001" if due is None or today > due else "F002"
         # Reported in the ledger: that is the file the unit must change.
         yield diag(
