@@ -12,8 +12,27 @@ def test_sample_validates_without_errors() -> None:
     project, diagnostics = check_project(ROOT)
     errors = [d.as_text() for d in diagnostics if d.severity is Severity.ERROR]
     assert errors == []
-    # The only warning is the intended soft-accountability case (问责偏软).
-    assert {d.code for d in diagnostics} <= {"A001"}
+    # Only the intended cases: soft accountability (问责偏软), an unapproved postponement
+    # (过关心态), a cadre held to account by a body without authority (干部管理权限),
+    # and a supplementary feedback item not yet in the plan, which is not yet due.
+    assert sorted(d.code for d in diagnostics) == ["A001", "A002", "F002", "L012"]
+
+
+def test_sample_has_the_office_records() -> None:
+    project, _ = check_project(ROOT)
+    pilots = {u.id for u in project.units if u.pilot}
+    lists = {f.unit: f for f in project.feedback_lists}
+    assert set(lists) == pilots
+    assert all(10 <= len(f.items) <= 30 for f in lists.values())
+    measures = [m for led in project.ledgers for p in led.problems for m in p.measures]
+    assert {"immediate", "long_term"} <= {m.time_limit for m in measures}
+    assert "stage_done" in {m.status for m in measures}
+    postponements = [p for m in measures for p in m.postponements]
+    assert {p.approved for p in postponements} == {True, False}
+    entries = [a for led in project.ledgers for p in led.problems for a in p.accountability]
+    assert {a.form for a in entries} == {1, 2, 3, 4}
+    assert all(a.decided_by and a.cadre_level for a in entries)
+    assert {"village", "community"} <= {u.kind for u in project.units}
 
 
 def test_sample_has_the_promised_size() -> None:

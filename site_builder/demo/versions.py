@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from site_builder.model.ledger import Ledger
+from site_builder.model.ledger import Ledger, Measure, Postponement
 
 
 @dataclass
@@ -60,6 +60,8 @@ def version_at(final: Ledger, day: date, feedback: date, script: Script) -> dict
                 m_data.pop("progress", None)
             if ref in script.postponed and day < script.postponed[ref][1]:
                 m_data["deadline"] = _iso(script.postponed[ref][0])
+            if measure.postponements:
+                _postponed_by_day(m_data, measure, day)
         p_data["mechanisms"] = [
             m
             for m, mech in zip(p_data.get("mechanisms", []), problem.mechanisms, strict=True)
@@ -78,6 +80,21 @@ def version_at(final: Ledger, day: date, feedback: date, script: Script) -> dict
     return data
 
 
+def postponed_on(postponement: Postponement) -> date:
+    """The day the deadline was moved: on approval, or when an unapproved one was asked."""
+    return postponement.approved_on if postponement.approved_on else postponement.requested_on
+
+
+def _postponed_by_day(m_data: dict, measure: Measure, day: date) -> None:
+    """The 延期申请 made by ``day``, and the deadline they had moved it to."""
+    made = [p for p in measure.postponements if postponed_on(p) <= day]
+    deadline = made[-1].new_deadline if made else measure.original_deadline
+    m_data["deadline"] = _iso(deadline)
+    m_data["postponements"] = m_data["postponements"][: len(made)]
+    if not made:
+        m_data.pop("postponements")
+
+
 def change_days(final: Ledger, feedback: date, script: Script) -> list[date]:
     """Days on which this ledger changed: each completion, closure, decision and postponement."""
     days = {feedback + timedelta(days=30)}
@@ -88,6 +105,9 @@ def change_days(final: Ledger, feedback: date, script: Script) -> list[date]:
         days.update(m.issued_on for m in problem.mechanisms)
         days.update(a.decided_on for a in problem.accountability)
     days.update(when for _, when in script.postponed.values())
+    days.update(
+        postponed_on(p) for pr in final.problems for m in pr.measures for p in m.postponements
+    )
     for first, reopened in script.relapse.values():
         days.update((first, reopened))
     if final.plan.review and final.plan.review.reviewed_on:
