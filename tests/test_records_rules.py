@@ -69,6 +69,16 @@ def postponed(entry: str, deadline: str = "2018-03-31") -> str:
 
 
 ANSWERS = "    answers: [F01]\n"
+
+
+def reviewed(*reviews: str, extra: str = "") -> str:
+    """The base ledger whose plan has these reviews (one flow mapping a line, from line 6)."""
+    lines = "".join(f"  - {{{r}}}\n" for r in reviews)
+    return HEAD.replace("problems:\n", extra + "  reviews:\n" + lines + "problems:\n") + problem()
+
+
+RETURNED = "submitted_on: 2017-07-20, reviewer: 赵敏, outcome: 退回, reviewed_on: 2017-07-25"
+PASSED = "submitted_on: 2017-08-01, reviewer: 赵敏, outcome: passed, reviewed_on: 2017-08-04"
 CASES: dict[str, tuple[dict, str, int]] = {
     "F001": ({FB: FEEDBACK, W: HEAD + problem(ANSWERS)}, W, 1),
     "F002": (
@@ -193,6 +203,15 @@ CASES: dict[str, tuple[dict, str, int]] = {
         W,
         16,
     ),
+    "P011": (
+        {W: reviewed(PASSED).replace("  reviews:", "  review: {outcome: passed}\n  reviews:")},
+        W,
+        4,
+    ),
+    "P012": ({W: reviewed(RETURNED, PASSED)}, W, 6),
+    "P013": ({W: reviewed(RETURNED + ", failed_checks: [任务有漏项]")}, W, 6),
+    "P014": ({W: reviewed(PASSED + ", failed_checks: [措施不具体]")}, W, 6),
+    "D008": ({W: reviewed(RETURNED.replace("2017-07-25", "2017-07-15"))}, W, 6),
     "A002": (
         {
             W: HEAD
@@ -304,3 +323,37 @@ def test_supplementary_item_is_due_thirty_days_after_it_was_handed_over(make_rep
     settings = {"rounds/settings.yml": "as_of: 2018-01-20\n"}
     found = codes(make_repo({FB: late, W: HEAD + problem(ANSWERS), **settings}))
     assert "F001" in found and "F002" not in found
+
+
+def test_plan_sent_back_and_resubmitted_reads_as_two_reviews(make_repo) -> None:
+    from site_builder.pipeline import check_project
+
+    returned = RETURNED + ", failed_checks: [任务有漏项, 措施不具体], resubmit_by: 2017-08-05"
+    project, found = check_project(make_repo({W: reviewed(returned, PASSED)}))
+    plan = project.ledgers[0].plan
+    assert [r.outcome for r in plan.history] == ["returned", "passed"]
+    assert plan.history[0].failed_checks == ["missing_tasks", "vague_measures"]
+    assert plan.current_review.outcome == "passed"
+    assert not {"P011", "P012", "P013", "P014", "D008"} & {d.code for d in found}
+
+
+def test_returned_plan_moves_the_gap_deadline(make_repo) -> None:
+    returned = RETURNED + ", failed_checks: [任务有漏项], resubmit_by: 2017-09-30"
+    text = reviewed(returned).replace(
+        "    category: work_style\n", "    category: work_style\n" + ANSWERS, 1
+    )
+    settings = {"rounds/settings.yml": "as_of: 2017-09-01\n"}
+    found = codes(make_repo({FB: FEEDBACK, W: text, **settings}))
+    assert "F002" in found and "F001" not in found  # due again on 2017-09-30
+
+
+def test_validator_findings_can_be_recorded_as_the_review(make_repo) -> None:
+    from site_builder.pipeline import check_project
+    from site_builder.validate.plan_reviews import suggested_review
+
+    vague = problem(measure=MEASURE.replace("建立公务用车使用登记台账，每月公示", "进一步加强管理"))
+    project, found = check_project(make_repo({FB: FEEDBACK, W: HEAD + vague}))
+    review = suggested_review(found, project.ledgers[0])
+    assert review["outcome"] == "returned"
+    assert review["failed_checks"] == ["missing_tasks", "vague_measures"]
+    assert any(f.startswith("P004") for f in review["findings"])

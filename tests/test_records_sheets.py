@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from site_builder.load import load_project
-from site_builder.sheets import import_xlsx, ledger_workbook, read_workbook
-
 from test_records_rules import SIGNERS
 from test_sheets import EPOCH, HEADER, W, ledger_of, make_workbook, same, serial
+
+from site_builder.load import load_project
+from site_builder.sheets import import_xlsx, ledger_workbook, read_workbook
 
 assert EPOCH  # the same 1900 date system as test_sheets
 
@@ -56,6 +56,21 @@ round: r1
 unit: wcjd
 plan:
   objective: 对照反馈意见逐项整改并建立长效机制
+  submitted_on: 2017-07-20
+  reviews:
+    - submitted_on: 2017-07-20
+      reviewer: 赵敏（区纪委监委）
+      reviewed_on: 2017-07-25
+      outcome: returned
+      failed_checks: [missing_tasks, vague_measures]
+      findings:
+        - 反馈问题 F02 没有对应措施。
+        - 措施 P01/M2 没有责任领导。
+      resubmit_by: 2017-08-01
+    - submitted_on: 2017-07-31
+      reviewer: 赵敏（区纪委监委）
+      reviewed_on: 2017-08-03
+      outcome: passed
 problems:
   - id: P01
     title: 公务用车管理不规范

@@ -33,6 +33,8 @@ def test_sample_has_the_office_records() -> None:
     assert {a.form for a in entries} == {1, 2, 3, 4}
     assert all(a.decided_by and a.cadre_level for a in entries)
     assert {"village", "community"} <= {u.kind for u in project.units}
+    sent_back = [led for led in project.ledgers if len(led.plan.reviews) > 1]
+    assert [r.outcome for r in sent_back[0].plan.reviews] == ["returned", "passed"]
 
 
 def test_sample_has_the_promised_size() -> None:
@@ -57,6 +59,6 @@ def test_pilot_ledgers_are_full() -> None:
             continue
         problems = ledger.problems
         assert len(problems) >= 6, ledger.key
-        assert ledger.plan.review is not None, ledger.key
+        assert ledger.plan.current_review is not None, ledger.key
         assert any(m.evidence for p in problems for m in p.measures), ledger.key
         assert any(p.accountability for p in problems) or ledger.key == "r3/dyzx", ledger.key

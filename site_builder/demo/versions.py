@@ -30,6 +30,8 @@ def version_at(final: Ledger, day: date, feedback: date, script: Script) -> dict
     review = plan.get("review")
     if review and review.get("reviewed_on") and date.fromisoformat(review["reviewed_on"]) > day:
         plan.pop("review")
+    if plan.get("reviews"):
+        _reviews_by_day(plan, day)
     report = final.report
     if report is None or not report.submitted_on or report.submitted_on > day:
         data.pop("report", None)
@@ -80,6 +82,23 @@ def version_at(final: Ledger, day: date, feedback: date, script: Script) -> dict
     return data
 
 
+def _reviews_by_day(plan: dict, day: date) -> None:
+    """The submissions made by ``day``; a review not yet given reads as pending."""
+    kept = []
+    for review in plan["reviews"]:
+        submitted = review.get("submitted_on")
+        if submitted and date.fromisoformat(submitted) > day:
+            break
+        reviewed = review.get("reviewed_on")
+        if reviewed and date.fromisoformat(reviewed) > day:
+            review = {"submitted_on": submitted, "outcome": "pending"}
+        kept.append(review)
+    if kept:
+        plan["reviews"] = kept
+    else:
+        plan.pop("reviews")
+
+
 def postponed_on(postponement: Postponement) -> date:
     """The day the deadline was moved: on approval, or when an unapproved one was asked."""
     return postponement.approved_on if postponement.approved_on else postponement.requested_on
@@ -112,6 +131,8 @@ def change_days(final: Ledger, feedback: date, script: Script) -> list[date]:
         days.update((first, reopened))
     if final.plan.review and final.plan.review.reviewed_on:
         days.add(final.plan.review.reviewed_on)
+    for review in final.plan.reviews:
+        days.update((review.submitted_on, review.reviewed_on))
     if final.report and final.report.submitted_on:
         days.add(final.report.submitted_on)
     return sorted(d for d in days if d is not None and d > feedback)

@@ -197,6 +197,11 @@ CATALOGUE: dict[str, Entry] = {
         "批准早于申请",
         "措施 {measure} 的延期申请批准日期 {approved} 早于申请日期 {requested}。请核对日期。",
     ),
+    "D008": Entry(
+        E,
+        "方案审核日期顺序不对",
+        "整改方案第 {n} 次审核：{detail}。请按报送的先后顺序登记，并核对日期。",
+    ),
     # --- L: ledger logic ----------------------------------------------------------
     "L001": Entry(
         E,
@@ -318,6 +323,28 @@ CATALOGUE: dict[str, Entry] = {
         "长期坚持缺少复查周期",
         "措施 {measure} 为长期坚持，但没有写明复查周期。请填写 review_cycle"
         "（monthly 每月、quarterly 每季度、half_yearly 每半年、yearly 每年）。",
+    ),
+    "P011": Entry(
+        E,
+        "方案审核写了两处",
+        "整改方案同时写了 review 和 reviews。请把 review 的内容并入 reviews（每次报送和审核一项），"
+        "删除 review。",
+    ),
+    "P012": Entry(
+        W,
+        "退回没有写明未通过事项",
+        "整改方案第 {n} 次审核的结果是退回，但没有写明未通过的事项。请在 failed_checks 中写明"
+        "（方向不明确、任务有漏项、措施不具体）。",
+    ),
+    "P013": Entry(
+        W,
+        "方案退回后未重新报送",
+        "整改方案 {date} 被退回，{detail}。请尽快修改后重新报送，并在 reviews 中登记新的报送和审核。",
+    ),
+    "P014": Entry(
+        W,
+        "审核通过却有未通过事项",
+        "整改方案第 {n} 次审核的结果是通过，但 failed_checks 写了“{checks}”。请核对审核结果。",
     ),
     # --- A: accountability --------------------------------------------------------
     "A001": Entry(

@@ -188,6 +188,7 @@ _ENUM_TABLES = (
     labels.REVIEW_CYCLE,
     labels.DECIDING_BODY,
     labels.CADRE_LEVEL,
+    labels.PLAN_CHECK,
 )
 
 

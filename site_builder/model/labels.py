@@ -163,6 +163,10 @@ FIELD_LABELS: dict[str, str] = {
     "cadre_level": "干部管理层级",
     "immediate_days": "立行立改天数",
     "plan_days": "方案报送天数",
+    "reviews": "方案审核记录",
+    "failed_checks": "未通过事项",
+    "resubmit_by": "重新报送时限",
+    "added_on": "补充反馈日期",
 }
 
 PROBLEM_SOURCE = {
@@ -235,6 +239,11 @@ CADRE_LEVEL = {
     "unit_managed": "单位管理干部",
     "staff": "一般干部职工",
 }
+PLAN_CHECK = {
+    "direction": "方向不明确",
+    "missing_tasks": "任务有漏项",
+    "vague_measures": "措施不具体",
+}
 FORM_SHORT = {1: "第一种形态", 2: "第二种形态", 3: "第三种形态", 4: "第四种形态"}
 
 # Value labels by field name, so a diagnostic about an invalid value can list the choices.
@@ -250,6 +259,7 @@ CHOICES: dict[str, dict] = {
     "review_cycle": REVIEW_CYCLE,
     "decided_by": DECIDING_BODY,
     "cadre_level": CADRE_LEVEL,
+    "failed_checks": PLAN_CHECK,
 }
 
 

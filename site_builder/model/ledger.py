@@ -10,10 +10,13 @@ from pydantic import BeforeValidator
 from site_builder.model.terms import (
     CADRE_LEVEL_WORDS,
     DECIDING_BODY_WORDS,
+    OUTCOME_WORDS,
+    PLAN_CHECK_WORDS,
     REVIEW_CYCLE_WORDS,
     TIME_LIMIT_WORDS,
     CadreLevel,
     DecidingBody,
+    PlanCheck,
     ReviewCycle,
     TimeLimit,
     current_term,
@@ -173,17 +176,34 @@ class Problem(Record):
 
 
 class PlanReview(Record):
-    outcome: ReviewOutcome = "pending"
+    outcome: Annotated[ReviewOutcome, BeforeValidator(word_or_key(OUTCOME_WORDS))] = "pending"
     reviewer: OptText = None
     reviewed_on: OptDate = None
     findings: Annotated[list[Text], ListOf] = []
+    # In a list of reviews (Plan.reviews): the submission reviewed, the 三不过 checks it
+    # failed, and by when a returned plan must come back.
+    submitted_on: OptDate = None
+    failed_checks: Annotated[
+        list[Annotated[PlanCheck, BeforeValidator(word_or_key(PLAN_CHECK_WORDS))]], ListOf
+    ] = []
+    resubmit_by: OptDate = None
 
 
 class Plan(Record):
     objective: OptText = None
     submitted_on: OptDate = None
     leading_group: OptText = None
-    review: PlanReview | None = None
+    review: PlanReview | None = None  # one review, as older ledgers record it
+    reviews: Annotated[list[PlanReview], ListOf] = []  # every submission and its review
+
+    @property
+    def history(self) -> list[PlanReview]:
+        return list(self.reviews) or ([self.review] if self.review else [])
+
+    @property
+    def current_review(self) -> PlanReview | None:
+        history = self.history
+        return history[-1] if history else None
 
 
 class ReportReviewer(Record):

@@ -19,6 +19,8 @@ DecidingBody = Literal[
     "unit_discipline",
 ]
 CadreLevel = Literal["district_managed", "unit_managed", "staff"]
+# The three no-pass checks (三不过) a plan can fail at review.
+PlanCheck = Literal["direction", "missing_tasks", "vague_measures"]
 
 TIME_LIMIT_WORDS: dict[str, str] = {
     **dict.fromkeys(["立行立改", "立即整改", "即知即改", "马上就改"], "immediate"),
@@ -41,6 +43,16 @@ DECIDING_BODY_WORDS: dict[str, str] = {
         ["单位党组织", "本单位党组织", "党组", "党委", "党工委", "党总支", "党支部"], "unit_party"
     ),
     **dict.fromkeys(["单位纪检组织", "纪工委", "纪检组", "纪委（单位）"], "unit_discipline"),
+}
+OUTCOME_WORDS: dict[str, str] = {
+    **dict.fromkeys(["通过", "审核通过"], "passed"),
+    **dict.fromkeys(["退回", "退回修改", "不通过", "未通过"], "returned"),
+    **dict.fromkeys(["待审核", "审核中"], "pending"),
+}
+PLAN_CHECK_WORDS: dict[str, str] = {
+    **dict.fromkeys(["方向不明确", "方向不明"], "direction"),
+    **dict.fromkeys(["任务有漏项", "有漏项", "任务漏项"], "missing_tasks"),
+    **dict.fromkeys(["措施不具体", "措施不实"], "vague_measures"),
 }
 CADRE_LEVEL_WORDS: dict[str, str] = {
     **dict.fromkeys(["区管干部", "区管领导干部", "区委管理干部"], "district_managed"),

@@ -6,7 +6,7 @@ and its accountability with the deciding body, which the same partial shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from site_builder.analyse.progress import Colour, measure_colour
@@ -17,13 +17,24 @@ from site_builder.model.labels import (
     DECIDING_BODY,
     FORM_SHORT,
     MEASURE_STATUS,
+    PLAN_CHECK,
     PROBLEM_SOURCE,
     PROBLEM_STATUS,
     RESPONSIBILITY,
+    REVIEW_OUTCOME,
     TIME_LIMIT,
 )
 from site_builder.model.ledger import Ledger, Measure, Problem
 from site_builder.validate.feedback import plan_due
+
+COLOUR_NAMES = {
+    "red": "逾期",
+    "yellow": "临期",
+    "watch": "关注",
+    "green": "正常",
+    "done": "已完成",
+    "none": "无时限",
+}
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,10 @@ class MeasureCell:
     status: str
     colour: str
 
+    @property
+    def colour_name(self) -> str:
+        return COLOUR_NAMES.get(self.colour, self.colour)
+
 
 @dataclass(frozen=True)
 class ProblemCell:
@@ -43,6 +58,7 @@ class ProblemCell:
     source: str
     shared_with: tuple[str, ...]  # other feedback items the same problem answers (merged)
     measures: tuple[MeasureCell, ...]
+    shown_under: str = ""  # the item whose row already lists this problem's measures
 
 
 @dataclass(frozen=True)
@@ -87,6 +103,19 @@ class AccountabilityRow:
     decided_on: date | None
 
 
+@dataclass(frozen=True)
+class ReviewRow:
+    n: int
+    submitted_on: date | None
+    reviewer: str
+    reviewed_on: date | None
+    outcome: str
+    returned: bool
+    failed: str  # 方向不明确、任务有漏项 …
+    findings: tuple[str, ...]
+    resubmit_by: date | None
+
+
 @dataclass
 class Reconciliation:
     has_list: bool = False
@@ -95,6 +124,7 @@ class Reconciliation:
     others: list[ReconcileRow] = field(default_factory=list)  # self-found, common, higher
     postponements: list[PostponementRow] = field(default_factory=list)
     accountability: list[AccountabilityRow] = field(default_factory=list)
+    reviews: list[ReviewRow] = field(default_factory=list)  # the plan's review history
 
     @property
     def gaps(self) -> int:
@@ -102,7 +132,7 @@ class Reconciliation:
 
     @property
     def empty(self) -> bool:
-        return not (self.has_list or self.postponements or self.accountability)
+        return not (self.has_list or self.postponements or self.accountability or self.reviews)
 
 
 def reconciliation(project: Project, ledger: Ledger | None, as_of: date) -> Reconciliation:
@@ -114,14 +144,22 @@ def reconciliation(project: Project, ledger: Ledger | None, as_of: date) -> Reco
     feedback = project.feedback_by_key.get(ledger.key)
     if feedback is not None:
         view.has_list, view.plan_due = True, plan_due(project, feedback)
+        first: dict[str, str] = {}  # problem id -> the first item that lists it
         for item in feedback.items:
             answering = [p for p in active if item.id in p.answers]
+            cells = []
+            for p in answering:
+                cell = _problem(p, item.id, as_of, thresholds)
+                if p.id in first:
+                    cell = replace(cell, shown_under=first[p.id])
+                first.setdefault(p.id, item.id)
+                cells.append(cell)
             view.rows.append(
                 ReconcileRow(
                     item,
                     project.category_label(item.category),
                     feedback.team_of(item) or "",
-                    tuple(_problem(p, item.id, as_of, thresholds) for p in answering),
+                    tuple(cells),
                 )
             )
     known = {item.id for item in feedback.items} if feedback else set()
@@ -129,6 +167,20 @@ def reconciliation(project: Project, ledger: Ledger | None, as_of: date) -> Reco
         if not any(a in known for a in p.answers):
             cell = _problem(p, "", as_of, thresholds)
             view.others.append(ReconcileRow(None, project.category_label(p.category), "", (cell,)))
+    view.reviews = [
+        ReviewRow(
+            n,
+            r.submitted_on,
+            r.reviewer or "",
+            r.reviewed_on,
+            REVIEW_OUTCOME[r.outcome],
+            r.outcome == "returned",
+            "、".join(PLAN_CHECK[c] for c in r.failed_checks),
+            tuple(r.findings),
+            r.resubmit_by,
+        )
+        for n, r in enumerate(ledger.plan.reviews, 1)
+    ]
     for p in ledger.problems:
         for m in p.measures:
             view.postponements.extend(_postponements(p, m))

@@ -228,6 +228,22 @@ POSTPONEMENTS = SheetSpec(
     required=(("problem",), ("measure_id",), ("new_deadline",)),
 )
 
+PLAN_REVIEWS = SheetSpec(
+    name="方案审核",
+    other_names=("方案审核记录",),
+    columns=(
+        Column("submitted_on", ("报送日期", "提交日期"), width=13),
+        Column("reviewer", ("审核人", "审核部门及人员"), width=30),
+        Column("reviewed_on", ("审核日期",), width=13),
+        Column("outcome", ("审核结果",), width=10),
+        Column("failed_checks", ("未通过事项", "存在问题"), width=16),
+        Column("findings", ("审核意见",), width=50),
+        Column("resubmit_by", ("重新报送时限",), width=13),
+    ),
+    starts=("submitted_on", "reviewer", "reviewed_on", "outcome"),
+    item="outcome",
+)
+
 REPORT = SheetSpec(
     name="整改报告",
     columns=(

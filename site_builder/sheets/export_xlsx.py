@@ -41,6 +41,7 @@ from site_builder.sheets.columns import (
     LEDGER_OPTIONAL,
     MECHANISMS,
     PLAN_NAME,
+    PLAN_REVIEWS,
     POSTPONEMENTS,
     REPORT,
     Column,
@@ -52,7 +53,7 @@ from site_builder.sheets.layout import (
     write_title,
 )
 from site_builder.sheets.read_ledger import PROGRESS_NOTE
-from site_builder.sheets.records import postponement_groups
+from site_builder.sheets.records import postponement_groups, review_rows
 
 _OWNER = re.compile(r"^([^（）]+)（([^（）]+)）$")
 
@@ -141,6 +142,7 @@ def ledger_workbook(ledger: Ledger, project: Project) -> Workbook:
         _plan_sheet(wb, ledger)
     _grouped_sheet(wb, MECHANISMS.name, list(MECHANISMS.columns), _mechanism_groups(ledger))
     _grouped_sheet(wb, ACCOUNTABILITY.name, list(ACCOUNTABILITY.columns), _blame_groups(ledger))
+    _grouped_sheet(wb, PLAN_REVIEWS.name, list(PLAN_REVIEWS.columns), review_rows(ledger))
     _grouped_sheet(
         wb, POSTPONEMENTS.name, list(POSTPONEMENTS.columns), postponement_groups(ledger, export_id)
     )

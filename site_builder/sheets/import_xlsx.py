@@ -31,6 +31,7 @@ from site_builder.sheets.columns import (
     LEDGER,
     MECHANISMS,
     PLAN_NAME,
+    PLAN_REVIEWS,
     POSTPONEMENTS,
     REPORT,
     normalise_header,
@@ -39,12 +40,19 @@ from site_builder.sheets.grid import read_table
 from site_builder.sheets.infer import infer_round, infer_unit
 from site_builder.sheets.read_extras import read_grouped, read_plan, read_report
 from site_builder.sheets.read_ledger import read_problems
-from site_builder.sheets.records import read_postponements
+from site_builder.sheets.records import read_postponements, read_reviews
 from site_builder.validate import validate
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED = 400 * 1024 * 1024
-_EXTRA_SHEETS = {MECHANISMS.name, ACCOUNTABILITY.name, REPORT.name, PLAN_NAME, POSTPONEMENTS.name}
+_EXTRA_SHEETS = {
+    MECHANISMS.name,
+    ACCOUNTABILITY.name,
+    REPORT.name,
+    PLAN_NAME,
+    POSTPONEMENTS.name,
+    PLAN_REVIEWS.name,
+}
 _DATE_KEYS = {
     "deadline",
     "completed_on",
@@ -125,6 +133,7 @@ def read_workbook(
 
     by_id = {p["id"]: p for p in problems}
     data: dict[str, Any] = {}
+    reviews: list[dict] = []
     for other in wb.worksheets:
         name = normalise_header(other.title)
         if other is ws:
@@ -138,10 +147,14 @@ def read_workbook(
             found = read_grouped(other, spec, file, epoch, by_id)
         elif name == POSTPONEMENTS.name:
             found = read_postponements(other, POSTPONEMENTS, file, epoch, by_id)
+        elif name == PLAN_REVIEWS.name:
+            reviews, found = read_reviews(other, PLAN_REVIEWS, file, epoch)
         else:
             continue
         diagnostics += found
 
+    if reviews:
+        data.setdefault("plan", {})["reviews"] = reviews
     hints = " ".join(t for t in (table.title, ws.title, path.stem) if t)
     unit_id = unit_id or infer_unit(hints, project)
     round_id = round_id or infer_round(hints, project, unit_id)

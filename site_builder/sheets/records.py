@@ -15,11 +15,19 @@ from typing import Any
 from openpyxl.worksheet.worksheet import Worksheet
 
 from site_builder.diagnostics import Diagnostic
-from site_builder.model.labels import CADRE_LEVEL, DECIDING_BODY, REVIEW_CYCLE, TIME_LIMIT
+from site_builder.model.labels import (
+    CADRE_LEVEL,
+    DECIDING_BODY,
+    PLAN_CHECK,
+    REVIEW_CYCLE,
+    REVIEW_OUTCOME,
+    TIME_LIMIT,
+)
 from site_builder.model.ledger import Ledger
 from site_builder.model.terms import (
     CADRE_LEVEL_WORDS,
     DECIDING_BODY_WORDS,
+    PLAN_CHECK_WORDS,
     REVIEW_CYCLE_WORDS,
     TIME_LIMIT_WORDS,
 )
@@ -180,3 +188,69 @@ def postponement_groups(ledger: Ledger, export_id) -> list[tuple[dict[str, Any],
         if rows:
             groups.append(({"problem": export_id(problem.id, position, "P")}, rows))
     return groups
+
+
+def read_reviews(ws: Worksheet, spec: SheetSpec, file: str, epoch: datetime):
+    """方案审核: one row per submission and its review, in order."""
+    from site_builder.sheets.cells import OUTCOME_WORDS, lines, parse_word
+    from site_builder.sheets.read_ledger import CellReader
+
+    table, diagnostics = read_table(ws, spec, file)
+    if table is None:
+        return [], diagnostics
+    reader = CellReader(table, epoch)
+    reviews = []
+    for row in table.rows:
+        if not any(text(table.value(row, c.key)) for c in spec.columns if table.has(c.key)):
+            continue
+        reviews.append(
+            {
+                "submitted_on": reader.date(row, "submitted_on"),
+                "reviewer": reader.get(row, "reviewer"),
+                "reviewed_on": reader.date(row, "reviewed_on"),
+                "outcome": reader.get(
+                    row, "outcome", lambda v: parse_word(v, OUTCOME_WORDS, REVIEW_OUTCOME)
+                ),
+                "failed_checks": reader.get(row, "failed_checks", check_words) or [],
+                "findings": lines(table.value(row, "findings")),
+                "resubmit_by": reader.date(row, "resubmit_by"),
+            }
+        )
+    return reviews, diagnostics + reader.diagnostics
+
+
+def check_words(value: object) -> list[str]:
+    """“任务有漏项、措施不具体” as the 三不过 checks a plan failed."""
+    words = {
+        **PLAN_CHECK_WORDS,
+        **{v: k for k, v in PLAN_CHECK.items()},
+        **{k: k for k in PLAN_CHECK},
+    }
+    found = []
+    for part in _SPLIT.split(text(value) or ""):
+        if not part:
+            continue
+        if part not in words:
+            raise CellError("X010", value=part, choices="、".join(PLAN_CHECK.values()))
+        found.append(words[part])
+    return found
+
+
+def review_rows(ledger: Ledger) -> list[tuple[dict[str, Any], list[dict]]]:
+    return [
+        (
+            {},
+            [
+                {
+                    "submitted_on": r.submitted_on,
+                    "reviewer": r.reviewer,
+                    "reviewed_on": r.reviewed_on,
+                    "outcome": REVIEW_OUTCOME[r.outcome],
+                    "failed_checks": "、".join(PLAN_CHECK[c] for c in r.failed_checks) or None,
+                    "findings": "\n".join(r.findings) or None,
+                    "resubmit_by": r.resubmit_by,
+                }
+            ],
+        )
+        for r in ledger.plan.reviews
+    ]

@@ -16,6 +16,7 @@ from site_builder.validate import (
     ledger_rules,
     measures,
     outputs,
+    plan_reviews,
     references,
     sensitive,
 )
@@ -45,6 +46,7 @@ CHECKS: list[Check] = [
     measures.time_limits,
     measures.postponements,
     measures.authority,
+    plan_reviews.plan_reviews,
     evaluation.rubrics,
     evaluation.evaluations,
     evaluation.bulletins,

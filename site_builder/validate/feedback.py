@@ -147,6 +147,9 @@ def _gaps(
             continue
         detail = "（对应的问题已撤销）" if item.id in withdrawn else ""
         due = plan_due(project, feedback, item)
+        review = ledger.plan.current_review
+        if due and review and review.outcome == "returned" and review.resubmit_by:
+            due = max(due, review.resubmit_by)  # a plan sent back is due again then
         code = "F001" if due is None or today > due else "F002"
         # Reported in the ledger: that is the file the unit must change.
         yield diag(
