@@ -357,3 +357,16 @@ def test_validator_findings_can_be_recorded_as_the_review(make_repo) -> None:
     assert review["outcome"] == "returned"
     assert review["failed_checks"] == ["missing_tasks", "vague_measures"]
     assert any(f.startswith("P004") for f in review["findings"])
+
+
+def test_data_model_guide_documents_every_new_field() -> None:
+    from conftest import ROOT
+    from site_builder.model.feedback import FeedbackItem, FeedbackList
+    from site_builder.model.ledger import Accountability, Measure, PlanReview, Postponement
+
+    page = (ROOT / "docs/guide/data-model.md").read_text(encoding="utf-8")
+    for model in (FeedbackList, FeedbackItem, Postponement, Measure, Accountability, PlanReview):
+        for name in model.model_fields:
+            if name != "src":
+                assert f"`{name}`" in page, f"{model.__name__}.{name}"
+    assert "rounds/feedback/" in page and "`stage_done`" in page and "`village`" in page
