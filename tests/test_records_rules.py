@@ -360,9 +360,10 @@ def test_validator_findings_can_be_recorded_as_the_review(make_repo) -> None:
 
 
 def test_data_model_guide_documents_every_new_field() -> None:
-    from conftest import ROOT
     from site_builder.model.feedback import FeedbackItem, FeedbackList
     from site_builder.model.ledger import Accountability, Measure, PlanReview, Postponement
+
+    from conftest import ROOT
 
     page = (ROOT / "docs/guide/data-model.md").read_text(encoding="utf-8")
     for model in (FeedbackList, FeedbackItem, Postponement, Measure, Accountability, PlanReview):
@@ -370,3 +371,15 @@ def test_data_model_guide_documents_every_new_field() -> None:
             if name != "src":
                 assert f"`{name}`" in page, f"{model.__name__}.{name}"
     assert "rounds/feedback/" in page and "`stage_done`" in page and "`village`" in page
+
+
+def test_new_ledger_writes_one_problem_per_feedback_item(make_repo) -> None:
+    from site_builder.editor.scaffold import new_ledger
+
+    root = make_repo({FB: FEEDBACK, W: None})
+    scaffold = new_ledger(root, "r1", "wcjd")
+    assert "answers: [F01]" in scaffold.text and "answers: [F02]" in scaffold.text
+    found = codes(root)
+    # Reconciled from the start: no gap; the validator asks for the measures' details.
+    assert not [c for c in found if c.startswith("F")], found
+    assert "P002" in found and "P003" in found

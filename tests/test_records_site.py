@@ -60,3 +60,17 @@ def test_old_ledger_has_no_reconcile_section(make_repo, tmp_path):
     text = unit_page(make_repo, tmp_path, {})
     assert "## 对账" not in text
     assert "## 问责与决定机关" in text  # the base ledger's accountability, with bodies
+
+
+def test_red_warning_counts_from_the_approved_deadline_and_keeps_the_original(make_repo):
+    from site_builder.analyse.warnings import compute_warnings
+
+    ledger = HEAD + problem("    answers: [F01, F02]\n", measure=POSTPONED)
+    project, _ = check_project(make_repo({W: ledger, "rounds/signers.yml": SIGNERS}))
+    warnings = compute_warnings(project, History(), date(2018, 4, 10))
+    alert = next(a for a in warnings.red if a.item == "P01/M1")
+    assert (alert.deadline, alert.original, alert.days) == (
+        date(2018, 3, 31),
+        date(2017, 12, 31),
+        10,
+    )

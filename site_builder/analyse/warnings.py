@@ -21,6 +21,7 @@ class MeasureAlert:
     deadline: date | None
     days: int  # days overdue (red) or left (yellow); days since last change (stale)
     owner: str
+    original: date | None = None  # the plan's deadline, when an approved postponement moved it
 
 
 @dataclass
@@ -51,12 +52,13 @@ def compute_warnings(project: Project, history: History, as_of: date) -> Warning
                 deadline = m.approved_deadline
                 alert_at = (ledger.round, ledger.unit, f"{p.id}/{m.id}", m.text or "", deadline)
                 colour = measure_colour(m, as_of, thresholds)
+                moved = m.original_deadline if m.original_deadline != deadline else None
                 if colour is Colour.RED and deadline:
                     days = (as_of - deadline).days
-                    warnings.red.append(MeasureAlert(*alert_at, days, m.owner or ""))
+                    warnings.red.append(MeasureAlert(*alert_at, days, m.owner or "", moved))
                 elif colour is Colour.YELLOW and deadline:
                     days = (deadline - as_of).days
-                    warnings.yellow.append(MeasureAlert(*alert_at, days, m.owner or ""))
+                    warnings.yellow.append(MeasureAlert(*alert_at, days, m.owner or "", moved))
                 ref = f"{ledger.key}/{p.id}/{m.id}"
                 if history.available and colour not in (Colour.DONE,) and ref in last_change:
                     idle = (as_of - date.fromisoformat(last_change[ref])).days
