@@ -62,3 +62,16 @@ def test_pilot_ledgers_are_full() -> None:
         assert ledger.plan.current_review is not None, ledger.key
         assert any(m.evidence for p in problems for m in p.measures), ledger.key
         assert any(p.accountability for p in problems) or ledger.key == "r3/dyzx", ledger.key
+
+
+def test_no_filler_text_repeated_across_more_than_three_units() -> None:
+    # A common problem (共性问题, with its code) may read the same everywhere; others may not.
+    project, _ = check_project(ROOT)
+    units: dict[str, set[str]] = {}
+    for ledger in project.ledgers:
+        for problem in ledger.problems:
+            if problem.common_code:
+                continue
+            for text in (problem.title, *(m.text for m in problem.measures if m.text)):
+                units.setdefault(text, set()).add(ledger.unit)
+    assert {t: len(u) for t, u in units.items() if len(u) > 3} == {}

@@ -132,8 +132,10 @@ def _overview(project: Project, ledger: Ledger) -> Section:
         review = ""
         if plan.current_review:
             review = f"，经审核{REVIEW_OUTCOME[plan.current_review.outcome]}"
-            if plan.review.reviewer:
-                review += f"（{plan.review.reviewer}，{_d(plan.review.reviewed_on)}）"
+            if plan.current_review.reviewer:
+                review += (
+                    f"（{plan.current_review.reviewer}，{_d(plan.current_review.reviewed_on)}）"
+                )
         section.blocks.append(Paragraph(f"整改方案于 {_d(plan.submitted_on)} 报送{review}。"))
     problems = _active(ledger)
     sources = Counter(p.source for p in problems)
