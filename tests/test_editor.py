@@ -60,6 +60,8 @@ def kind_files(root: Path, name: str) -> list[Path]:
         return sorted(p for p in rounds.glob("*.yml") if p.name not in RESERVED)
     if name == "feedback":
         return sorted((rounds / "feedback").glob("*/*.yml"))
+    if name == "clues":
+        return sorted((rounds / "clues").glob("*.yml"))
     return [p for p in [rounds / f"{name}.yml"] if p.exists()]
 
 

@@ -79,6 +79,18 @@ def reviewed(*reviews: str, extra: str = "") -> str:
 
 RETURNED = "submitted_on: 2017-07-20, reviewer: 赵敏, outcome: 退回, reviewed_on: 2017-07-25"
 PASSED = "submitted_on: 2017-08-01, reviewer: 赵敏, outcome: passed, reviewed_on: 2017-08-04"
+CL = "rounds/clues/r1.yml"
+
+
+def clue(extra: str = "", head: str = "round: r1\n") -> str:
+    return (
+        head
+        + "clues:\n  - id: XS01\n    unit: wcjd\n    summary: 反映公务用车私用\n"
+        + "    handed_over_on: 2017-07-10\n    receiver: 区纪委监委\n"
+        + extra
+    )
+
+
 CASES: dict[str, tuple[dict, str, int]] = {
     "F001": ({FB: FEEDBACK, W: HEAD + problem(ANSWERS)}, W, 1),
     "F002": (
@@ -212,6 +224,15 @@ CASES: dict[str, tuple[dict, str, int]] = {
     "P013": ({W: reviewed(RETURNED + ", failed_checks: [任务有漏项]")}, W, 6),
     "P014": ({W: reviewed(PASSED + ", failed_checks: [措施不具体]")}, W, 6),
     "D008": ({W: reviewed(RETURNED.replace("2017-07-25", "2017-07-15"))}, W, 6),
+    "R015": ({"rounds/clues/r9.yml": clue()}, "rounds/clues/r9.yml", 1),
+    "R016": ({CL: clue().replace("unit: wcjd", "unit: jyj")}, CL, 3),
+    "R017": ({CL: clue("    problems: [r1/wcjd/P01]\n    persons: [王五]\n")}, CL, 3),
+    "D009": (
+        {CL: clue("    status: 了结\n    concluded_on: 2017-07-01\n    outcome: 属实\n")},
+        CL,
+        3,
+    ),
+    "L014": ({CL: clue("    status: concluded\n")}, CL, 3),
     "A002": (
         {
             W: HEAD
@@ -360,13 +381,15 @@ def test_validator_findings_can_be_recorded_as_the_review(make_repo) -> None:
 
 
 def test_data_model_guide_documents_every_new_field() -> None:
+    from site_builder.model.clues import Clue, ClueLedger
     from site_builder.model.feedback import FeedbackItem, FeedbackList
     from site_builder.model.ledger import Accountability, Measure, PlanReview, Postponement
 
     from conftest import ROOT
 
     page = (ROOT / "docs/guide/data-model.md").read_text(encoding="utf-8")
-    for model in (FeedbackList, FeedbackItem, Postponement, Measure, Accountability, PlanReview):
+    models = (FeedbackList, FeedbackItem, Postponement, Measure, Accountability, PlanReview)
+    for model in (*models, ClueLedger, Clue):
         for name in model.model_fields:
             if name != "src":
                 assert f"`{name}`" in page, f"{model.__name__}.{name}"
@@ -383,3 +406,18 @@ def test_new_ledger_writes_one_problem_per_feedback_item(make_repo) -> None:
     # Reconciled from the start: no gap; the validator asks for the measures' details.
     assert not [c for c in found if c.startswith("F")], found
     assert "P002" in found and "P003" in found
+
+
+def test_clue_links_problems_and_persons_and_is_hidden_in_public(make_repo) -> None:
+    from site_builder.audience import HIDDEN, for_audience
+    from site_builder.history import History
+    from site_builder.pipeline import check_project
+
+    linked = "    status: 立案\n    problems: [r1/wcjd/P01]\n    persons: [孙伟, 周强]\n"
+    project, found = check_project(make_repo({CL: clue(linked)}))
+    assert not {"R008", "R016", "R017", "L014"} & {d.code for d in found}
+    assert [(c.round, c.status, c.receiver) for c in project.clues] == [
+        ("r1", "filed", "discipline")
+    ]
+    public, _, _ = for_audience("public", project, History(), found)
+    assert public.clues[0].summary == HIDDEN and public.clues[0].persons == [HIDDEN, HIDDEN]

@@ -33,6 +33,8 @@ def test_sample_has_the_office_records() -> None:
     assert {a.form for a in entries} == {1, 2, 3, 4}
     assert all(a.decided_by and a.cadre_level for a in entries)
     assert {"village", "community"} <= {u.kind for u in project.units}
+    assert {c.status for c in project.clues} == {"preliminary", "filed", "concluded", "shelved"}
+    assert {c.receiver for c in project.clues} == {"discipline", "organisation"}
     sent_back = [led for led in project.ledgers if len(led.plan.reviews) > 1]
     assert [r.outcome for r in sent_back[0].plan.reviews] == ["returned", "passed"]
 

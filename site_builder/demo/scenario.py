@@ -163,6 +163,8 @@ class _Plan:
             tail["rounds/self_checks.yml"] = self.raw("rounds/self_checks.yml")
         for case in sorted((self.source / "rounds" / "cases").glob("*.md")):
             tail[f"rounds/cases/{case.name}"] = case.read_bytes()
+        for clues in sorted((self.source / "rounds" / "clues").glob("*.yml")):
+            tail[f"rounds/clues/{clues.name}"] = clues.read_bytes()
         self.add(
             _at(last + timedelta(days=20), 0),
             "office",

@@ -171,6 +171,22 @@ CATALOGUE: dict[str, Entry] = {
         "措施 {measure} 的延期申请由“{name}”批准，但名单中此人不负责单位“{unit}”（units 中没有它）。"
         "请由负责该单位的审核人批准，或在 rounds/signers.yml 中补充其负责单位。",
     ),
+    "R015": Entry(
+        E,
+        "问题线索台账位置与内容不符",
+        "问题线索台账放在 {path}，但内容写的是 round: {round}。请放在 rounds/clues/{round}.yml，或改正 round。",
+    ),
+    "R016": Entry(
+        E,
+        "线索涉及的单位未在该轮被巡察",
+        "问题线索 {clue} 涉及的单位“{unit}”不在轮次“{round}”的被巡察单位中。请核对单位编号。",
+    ),
+    "R017": Entry(
+        W,
+        "线索关联的被问责人不在问责清单中",
+        "问题线索 {clue} 写了被问责人“{person}”，但所关联问题（problems）的问责清单中没有此人。"
+        "请核对姓名，或在 problems 中补上对应的问题。",
+    ),
     # --- D: dates -----------------------------------------------------------------
     "D001": Entry(
         E, "销号早于反馈", "销号日期 {closed} 早于本单位的巡察反馈日期 {feedback}。请核对日期。"
@@ -201,6 +217,11 @@ CATALOGUE: dict[str, Entry] = {
         E,
         "方案审核日期顺序不对",
         "整改方案第 {n} 次审核：{detail}。请按报送的先后顺序登记，并核对日期。",
+    ),
+    "D009": Entry(
+        E,
+        "了结早于移交",
+        "问题线索 {clue} 的了结日期 {concluded} 早于移交日期 {handed}。请核对日期。",
     ),
     # --- L: ledger logic ----------------------------------------------------------
     "L001": Entry(
@@ -272,6 +293,12 @@ CATALOGUE: dict[str, Entry] = {
         "完成时限与延期申请不符",
         "措施 {measure} 的最后一次延期申请延至 {new}，但 deadline 写的是 {deadline}。"
         "延期时请同时修改 deadline，并在 postponements 中登记延期申请。",
+    ),
+    "L014": Entry(
+        W,
+        "线索了结没有写明结果",
+        "问题线索 {clue} 已了结（status: concluded），但没有写明办理结果或了结日期。"
+        "请填写 outcome 和 concluded_on。",
     ),
     # --- P: the plan's three no-pass rules (三不过) --------------------------------
     "P001": Entry(

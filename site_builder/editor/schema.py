@@ -29,6 +29,7 @@ from pydantic_core import PydanticUndefined
 from site_builder.editor.schema_text import HELP, LABELS, MODEL_TITLES
 from site_builder.load.project import RESERVED
 from site_builder.model import labels
+from site_builder.model.clues import ClueLedger
 from site_builder.model.district import Catalogue, Registry, Round, SelfChecks, Settings, Signers
 from site_builder.model.feedback import FeedbackList
 from site_builder.model.ledger import EvidenceItem, Form, Ledger
@@ -71,6 +72,7 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("self_checks", SelfChecks, "未巡先改自查", ("rounds/self_checks.yml",)),
     FileKind("settings", Settings, "设置", ("rounds/settings.yml",)),
     FileKind("signers", Signers, "签字人名单", ("rounds/signers.yml",)),
+    FileKind("clues", ClueLedger, "问题线索台账", ("rounds/clues/*.yml", "rounds/clues/*.yaml")),
     FileKind(
         "feedback",
         FeedbackList,
@@ -189,6 +191,8 @@ _ENUM_TABLES = (
     labels.DECIDING_BODY,
     labels.CADRE_LEVEL,
     labels.PLAN_CHECK,
+    labels.CLUE_STATUS,
+    labels.CLUE_RECEIVER,
 )
 
 

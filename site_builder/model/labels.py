@@ -167,6 +167,10 @@ FIELD_LABELS: dict[str, str] = {
     "failed_checks": "未通过事项",
     "resubmit_by": "重新报送时限",
     "added_on": "补充反馈日期",
+    "handed_over_on": "移交日期",
+    "receiver": "接收机关",
+    "concluded_on": "了结日期",
+    "persons": "被问责人",
 }
 
 PROBLEM_SOURCE = {
@@ -244,6 +248,8 @@ PLAN_CHECK = {
     "missing_tasks": "任务有漏项",
     "vague_measures": "措施不具体",
 }
+CLUE_STATUS = {"preliminary": "初核", "filed": "立案", "concluded": "了结", "shelved": "暂存"}
+CLUE_RECEIVER = {"discipline": "区纪委监委", "organisation": "区委组织部"}
 FORM_SHORT = {1: "第一种形态", 2: "第二种形态", 3: "第三种形态", 4: "第四种形态"}
 
 # Value labels by field name, so a diagnostic about an invalid value can list the choices.
@@ -260,6 +266,7 @@ CHOICES: dict[str, dict] = {
     "decided_by": DECIDING_BODY,
     "cadre_level": CADRE_LEVEL,
     "failed_checks": PLAN_CHECK,
+    "receiver": CLUE_RECEIVER,
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from site_builder.model.clues import Clue
 from site_builder.model.district import (
     Case,
     CommonProblem,
@@ -37,6 +38,8 @@ class Project:
     bulletins: list[Bulletin] = field(default_factory=list)
     # rounds/feedback/<round>/<unit>.yml: the inspection teams' feedback lists
     feedback_lists: list[FeedbackList] = field(default_factory=list)
+    # rounds/clues/<round>.yml: problem clues handed over, every round's in one list
+    clues: list[Clue] = field(default_factory=list)
 
     @cached_property
     def unit_by_id(self) -> dict[str, Unit]:

@@ -14,6 +14,8 @@ from site_builder.model import Project
 from site_builder.model.feedback import FeedbackItem
 from site_builder.model.labels import (
     CADRE_LEVEL,
+    CLUE_RECEIVER,
+    CLUE_STATUS,
     DECIDING_BODY,
     FORM_SHORT,
     MEASURE_STATUS,
@@ -116,6 +118,17 @@ class ReviewRow:
     resubmit_by: date | None
 
 
+@dataclass(frozen=True)
+class ClueRow:
+    id: str
+    handed_over_on: date
+    receiver: str
+    status: str
+    summary: str
+    outcome: str
+    concluded_on: date | None
+
+
 @dataclass
 class Reconciliation:
     has_list: bool = False
@@ -125,6 +138,7 @@ class Reconciliation:
     postponements: list[PostponementRow] = field(default_factory=list)
     accountability: list[AccountabilityRow] = field(default_factory=list)
     reviews: list[ReviewRow] = field(default_factory=list)  # the plan's review history
+    clues: list[ClueRow] = field(default_factory=list)  # problem clues handed over
 
     @property
     def gaps(self) -> int:
@@ -132,7 +146,8 @@ class Reconciliation:
 
     @property
     def empty(self) -> bool:
-        return not (self.has_list or self.postponements or self.accountability or self.reviews)
+        shown = (self.postponements, self.accountability, self.reviews, self.clues)
+        return not (self.has_list or any(shown))
 
 
 def reconciliation(project: Project, ledger: Ledger | None, as_of: date) -> Reconciliation:
@@ -180,6 +195,19 @@ def reconciliation(project: Project, ledger: Ledger | None, as_of: date) -> Reco
             r.resubmit_by,
         )
         for n, r in enumerate(ledger.plan.reviews, 1)
+    ]
+    view.clues = [
+        ClueRow(
+            c.id,
+            c.handed_over_on,
+            CLUE_RECEIVER[c.receiver],
+            CLUE_STATUS[c.status],
+            c.summary,
+            c.outcome or "",
+            c.concluded_on,
+        )
+        for c in project.clues
+        if (c.round, c.unit) == (ledger.round, ledger.unit)
     ]
     for p in ledger.problems:
         for m in p.measures:
@@ -244,4 +272,13 @@ def _accountability(problem: Problem) -> list[AccountabilityRow]:
     ]
 
 
-__all__ = ["Colour", "Reconciliation", "reconciliation"]
+__all__ = ["Colour", "Reconciliation", "clue_counts", "reconciliation"]
+
+
+def clue_counts(project: Project, round_id: str) -> dict[str, int]:
+    """A round's problem clues by status (初核、立案、了结、暂存), for the round page."""
+    counts = dict.fromkeys(CLUE_STATUS.values(), 0)
+    for clue in project.clues:
+        if clue.round == round_id:
+            counts[CLUE_STATUS[clue.status]] += 1
+    return counts

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from site_builder.diagnostics import Diagnostic, sort_key
 from site_builder.model import Project
 from site_builder.validate import (
+    clues,
     evaluation,
     feedback,
     ledger_rules,
@@ -47,6 +48,7 @@ CHECKS: list[Check] = [
     measures.postponements,
     measures.authority,
     plan_reviews.plan_reviews,
+    clues.clues,
     evaluation.rubrics,
     evaluation.evaluations,
     evaluation.bulletins,
