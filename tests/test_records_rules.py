@@ -384,12 +384,13 @@ def test_data_model_guide_documents_every_new_field() -> None:
     from site_builder.model.clues import Clue, ClueLedger
     from site_builder.model.feedback import FeedbackItem, FeedbackList
     from site_builder.model.ledger import Accountability, Measure, PlanReview, Postponement
+    from site_builder.model.money import Amount
 
     from conftest import ROOT
 
     page = (ROOT / "docs/guide/data-model.md").read_text(encoding="utf-8")
     models = (FeedbackList, FeedbackItem, Postponement, Measure, Accountability, PlanReview)
-    for model in (*models, ClueLedger, Clue):
+    for model in (*models, ClueLedger, Clue, Amount):
         for name in model.model_fields:
             if name != "src":
                 assert f"`{name}`" in page, f"{model.__name__}.{name}"
@@ -421,3 +422,27 @@ def test_clue_links_problems_and_persons_and_is_hidden_in_public(make_repo) -> N
     ]
     public, _, _ = for_audience("public", project, History(), found)
     assert public.clues[0].summary == HIDDEN and public.clues[0].persons == [HIDDEN, HIDDEN]
+
+
+def test_money_is_read_from_text_and_summed_per_unit_round_and_district(make_repo) -> None:
+    from decimal import Decimal
+
+    from site_builder.analyse.money import money_totals
+    from site_builder.pipeline import check_project
+
+    money = (
+        "        money:\n"
+        "          - {kind: 清退, amount: 2.1万元, on: 2017-09-01}\n"
+        "          - {kind: recovered, amount: '1,360.50'}\n"
+    )
+    project, found = check_project(make_repo({W: HEAD + problem(measure_extra=money)}))
+    totals = money_totals(project)
+    assert totals.units["r1/wcjd"].by_kind == {
+        "refund": Decimal("21000.00"),
+        "recovered": Decimal("1360.50"),
+    }
+    assert totals.rounds["r1"].total == totals.district.total == Decimal("22360.50")
+    bad = money.replace("2.1万元", "两万元")
+    found = diagnostics_of(make_repo({W: HEAD + problem(measure_extra=bad)}))
+    s009 = [d for d in found if d.code == "S009"]
+    assert s009 and "2.1万元" in s009[0].message and s009[0].line == 16

@@ -85,6 +85,8 @@ problems:
         status: done
         completed_on: 2017-07-19
         evidence: [车辆收回登记表]
+        money:
+          - {kind: 追缴, amount: 1360, on: 2017-07-19, note: 私车公养报销的油费}
       - id: M2
         text: 建立公务用车使用登记台账，每月公示
         deadline: 2018-03-31
@@ -107,6 +109,8 @@ problems:
         status: stage_done
         completed_on: 2017-12-28
         evidence: [第四季度检查通报]
+    money:
+      - {kind: loss_recovered, amount: 1.25万元}
     mechanisms:
       - title: 公务用车管理办法
     accountability:

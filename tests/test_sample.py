@@ -35,6 +35,10 @@ def test_sample_has_the_office_records() -> None:
     assert {"village", "community"} <= {u.kind for u in project.units}
     assert {c.status for c in project.clues} == {"preliminary", "filed", "concluded", "shelved"}
     assert {c.receiver for c in project.clues} == {"discipline", "organisation"}
+    money = [
+        a for led in project.ledgers for p in led.problems for m in p.measures for a in m.money
+    ]
+    assert {a.kind for a in money} == {"refund", "recovered", "loss_recovered"}
     sent_back = [led for led in project.ledgers if len(led.plan.reviews) > 1]
     assert [r.outcome for r in sent_back[0].plan.reviews] == ["returned", "passed"]
 

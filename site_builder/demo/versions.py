@@ -64,6 +64,8 @@ def version_at(final: Ledger, day: date, feedback: date, script: Script) -> dict
                 m_data["deadline"] = _iso(script.postponed[ref][0])
             if measure.postponements:
                 _postponed_by_day(m_data, measure, day)
+            if m_data.get("money"):
+                _money_by_day(m_data, day)
         p_data["mechanisms"] = [
             m
             for m, mech in zip(p_data.get("mechanisms", []), problem.mechanisms, strict=True)
@@ -97,6 +99,13 @@ def _reviews_by_day(plan: dict, day: date) -> None:
         plan["reviews"] = kept
     else:
         plan.pop("reviews")
+
+
+def _money_by_day(data: dict, day: date) -> None:
+    """Amounts recovered by ``day`` (undated ones from the start)."""
+    data["money"] = [a for a in data["money"] if not a.get("on") or a["on"] <= day.isoformat()]
+    if not data["money"]:
+        data.pop("money")
 
 
 def postponed_on(postponement: Postponement) -> date:

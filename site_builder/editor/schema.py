@@ -33,6 +33,7 @@ from site_builder.model.clues import ClueLedger
 from site_builder.model.district import Catalogue, Registry, Round, SelfChecks, Settings, Signers
 from site_builder.model.feedback import FeedbackList
 from site_builder.model.ledger import EvidenceItem, Form, Ledger
+from site_builder.model.money import Yuan
 from site_builder.model.types import (
     ID_PATTERN,
     Id,
@@ -161,6 +162,13 @@ _NAMED: tuple[tuple[Any, Any], ...] = (
     (OptDate, lambda: _blankable(dict(DATE))),
     (PositiveInt, lambda: {"type": "integer", "minimum": 0}),
     (
+        Yuan,
+        lambda: {
+            "type": ["string", "number"],
+            "pattern": r"^[0-9][0-9,]*(\\.[0-9]+)?\\s*万?\\s*元?$",
+        },
+    ),
+    (
         Form,
         lambda: {
             "type": ["integer", "string"],
@@ -193,6 +201,7 @@ _ENUM_TABLES = (
     labels.PLAN_CHECK,
     labels.CLUE_STATUS,
     labels.CLUE_RECEIVER,
+    labels.MONEY_KIND,
 )
 
 

@@ -171,6 +171,9 @@ FIELD_LABELS: dict[str, str] = {
     "receiver": "接收机关",
     "concluded_on": "了结日期",
     "persons": "被问责人",
+    "money": "清退追缴资金",
+    "amount": "金额（元）",
+    "on": "日期",
 }
 
 PROBLEM_SOURCE = {
@@ -250,6 +253,7 @@ PLAN_CHECK = {
 }
 CLUE_STATUS = {"preliminary": "初核", "filed": "立案", "concluded": "了结", "shelved": "暂存"}
 CLUE_RECEIVER = {"discipline": "区纪委监委", "organisation": "区委组织部"}
+MONEY_KIND = {"refund": "清退", "recovered": "追缴", "loss_recovered": "挽回损失"}
 FORM_SHORT = {1: "第一种形态", 2: "第二种形态", 3: "第三种形态", 4: "第四种形态"}
 
 # Value labels by field name, so a diagnostic about an invalid value can list the choices.

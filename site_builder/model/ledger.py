@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator
 
+from site_builder.model.money import Amount
 from site_builder.model.terms import (
     CADRE_LEVEL_WORDS,
     DECIDING_BODY_WORDS,
@@ -93,6 +94,7 @@ class Measure(Record):
     evidence: Annotated[list[EvidenceItem], ListOf] = []
     withdrawn_reason: OptText = None
     postponements: Annotated[list[Postponement], ListOf] = []
+    money: Annotated[list[Amount], ListOf] = []  # 清退 / 追缴 / 挽回损失
 
     @property
     def complete(self) -> bool:
@@ -164,6 +166,7 @@ class Problem(Record):
     mechanisms: Annotated[list[Mechanism], ListOf] = []
     accountability: Annotated[list[Accountability], ListOf] = []
     leadership_exempt_reason: OptText = None
+    money: Annotated[list[Amount], ListOf] = []  # 清退 / 追缴 / 挽回损失 not tied to a measure
 
     @property
     def accountability_is_soft(self) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 
 from site_builder.analyse.progress import Colour, measure_colour
 from site_builder.model import Project
@@ -19,6 +20,7 @@ from site_builder.model.labels import (
     DECIDING_BODY,
     FORM_SHORT,
     MEASURE_STATUS,
+    MONEY_KIND,
     PLAN_CHECK,
     PROBLEM_SOURCE,
     PROBLEM_STATUS,
@@ -129,6 +131,15 @@ class ClueRow:
     concluded_on: date | None
 
 
+@dataclass(frozen=True)
+class MoneyRow:
+    ref: str  # P01 or P01/M1
+    kind: str
+    amount: Decimal
+    on: date | None
+    note: str
+
+
 @dataclass
 class Reconciliation:
     has_list: bool = False
@@ -139,6 +150,8 @@ class Reconciliation:
     accountability: list[AccountabilityRow] = field(default_factory=list)
     reviews: list[ReviewRow] = field(default_factory=list)  # the plan's review history
     clues: list[ClueRow] = field(default_factory=list)  # problem clues handed over
+    money: list[MoneyRow] = field(default_factory=list)  # 清退 / 追缴 / 挽回损失
+    money_total: Decimal = Decimal(0)
 
     @property
     def gaps(self) -> int:
@@ -146,7 +159,7 @@ class Reconciliation:
 
     @property
     def empty(self) -> bool:
-        shown = (self.postponements, self.accountability, self.reviews, self.clues)
+        shown = (self.postponements, self.accountability, self.reviews, self.clues, self.money)
         return not (self.has_list or any(shown))
 
 
@@ -209,6 +222,13 @@ def reconciliation(project: Project, ledger: Ledger | None, as_of: date) -> Reco
         for c in project.clues
         if (c.round, c.unit) == (ledger.round, ledger.unit)
     ]
+    for p in ledger.problems:
+        owned = [(p.id, a) for a in p.money]
+        owned += [(f"{p.id}/{m.id}", a) for m in p.measures for a in m.money]
+        view.money += [
+            MoneyRow(ref, MONEY_KIND[a.kind], a.amount, a.on, a.note or "") for ref, a in owned
+        ]
+    view.money_total = sum((row.amount for row in view.money), Decimal(0))
     for p in ledger.problems:
         for m in p.measures:
             view.postponements.extend(_postponements(p, m))

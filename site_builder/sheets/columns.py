@@ -228,6 +228,22 @@ POSTPONEMENTS = SheetSpec(
     required=(("problem",), ("measure_id",), ("new_deadline",)),
 )
 
+MONEY = SheetSpec(
+    name="清退追缴",
+    other_names=("资金清退追缴", "清退追缴资金"),
+    columns=(
+        Column("problem", ("问题序号", "序号", "问题编号"), G, 10),
+        Column("measure_id", ("措施编号", "措施序号"), width=10),
+        Column("kind", ("类型", "资金类型"), width=10),
+        Column("amount", ("金额", "金额（元）", "金额(元)"), width=14),
+        Column("on", ("日期", "完成日期"), width=13),
+        Column("note", ("说明", "备注说明"), width=36),
+    ),
+    starts=("problem",),
+    item="amount",
+    required=(("problem",), ("kind",), ("amount",)),
+)
+
 PLAN_REVIEWS = SheetSpec(
     name="方案审核",
     other_names=("方案审核记录",),

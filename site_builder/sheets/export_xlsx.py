@@ -40,6 +40,7 @@ from site_builder.sheets.columns import (
     LEDGER_EXPORT,
     LEDGER_OPTIONAL,
     MECHANISMS,
+    MONEY,
     PLAN_NAME,
     PLAN_REVIEWS,
     POSTPONEMENTS,
@@ -53,7 +54,7 @@ from site_builder.sheets.layout import (
     write_title,
 )
 from site_builder.sheets.read_ledger import PROGRESS_NOTE
-from site_builder.sheets.records import postponement_groups, review_rows
+from site_builder.sheets.records import money_groups, postponement_groups, review_rows
 
 _OWNER = re.compile(r"^([^（）]+)（([^（）]+)）$")
 
@@ -143,6 +144,7 @@ def ledger_workbook(ledger: Ledger, project: Project) -> Workbook:
     _grouped_sheet(wb, MECHANISMS.name, list(MECHANISMS.columns), _mechanism_groups(ledger))
     _grouped_sheet(wb, ACCOUNTABILITY.name, list(ACCOUNTABILITY.columns), _blame_groups(ledger))
     _grouped_sheet(wb, PLAN_REVIEWS.name, list(PLAN_REVIEWS.columns), review_rows(ledger))
+    _grouped_sheet(wb, MONEY.name, list(MONEY.columns), money_groups(ledger, export_id))
     _grouped_sheet(
         wb, POSTPONEMENTS.name, list(POSTPONEMENTS.columns), postponement_groups(ledger, export_id)
     )

@@ -30,6 +30,7 @@ from site_builder.sheets.columns import (
     ACCOUNTABILITY,
     LEDGER,
     MECHANISMS,
+    MONEY,
     PLAN_NAME,
     PLAN_REVIEWS,
     POSTPONEMENTS,
@@ -40,7 +41,7 @@ from site_builder.sheets.grid import read_table
 from site_builder.sheets.infer import infer_round, infer_unit
 from site_builder.sheets.read_extras import read_grouped, read_plan, read_report
 from site_builder.sheets.read_ledger import read_problems
-from site_builder.sheets.records import read_postponements, read_reviews
+from site_builder.sheets.records import read_money, read_postponements, read_reviews
 from site_builder.validate import validate
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -52,6 +53,7 @@ _EXTRA_SHEETS = {
     PLAN_NAME,
     POSTPONEMENTS.name,
     PLAN_REVIEWS.name,
+    MONEY.name,
 }
 _DATE_KEYS = {
     "deadline",
@@ -147,6 +149,8 @@ def read_workbook(
             found = read_grouped(other, spec, file, epoch, by_id)
         elif name == POSTPONEMENTS.name:
             found = read_postponements(other, POSTPONEMENTS, file, epoch, by_id)
+        elif name == MONEY.name:
+            found = read_money(other, MONEY, file, epoch, by_id)
         elif name == PLAN_REVIEWS.name:
             reviews, found = read_reviews(other, PLAN_REVIEWS, file, epoch)
         else:

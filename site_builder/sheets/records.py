@@ -254,3 +254,71 @@ def review_rows(ledger: Ledger) -> list[tuple[dict[str, Any], list[dict]]]:
         )
         for r in ledger.plan.reviews
     ]
+
+
+def read_money(
+    ws: Worksheet, spec: SheetSpec, file: str, epoch: datetime, problems: dict[str, dict]
+) -> list[Diagnostic]:
+    """清退追缴: one amount a row, on its problem, or on a measure when 措施编号 is given."""
+    from site_builder.model.labels import MONEY_KIND
+    from site_builder.model.money import MONEY_KIND_WORDS
+    from site_builder.sheets.cells import parse_word
+    from site_builder.sheets.read_ledger import CellReader
+
+    words = {
+        **MONEY_KIND_WORDS,
+        **{v: k for k, v in MONEY_KIND.items()},
+        **{k: k for k in MONEY_KIND},
+    }
+    table, diagnostics = read_table(ws, spec, file)
+    if table is None:
+        return diagnostics
+    reader = CellReader(table, epoch)
+    groups, orphans = group_rows(table)
+    for row in orphans:
+        reader.missing(row, "problem", "问题序号", "请填写这笔资金属于哪个问题，如 3 或 P03。")
+    for group in groups:
+        pid = reader.get(group.start, "problem", lambda v: parse_id(v, "P"))
+        problem = problems.get(pid or "")
+        for row in group.rows:
+            mid = reader.get(row, "measure_id", lambda v: parse_id(v, "M"))
+            owner = problem
+            if problem is not None and mid:
+                owner = next((m for m in problem["measures"] if m["id"] == mid), None)
+            if owner is None:
+                reader.missing(
+                    row, "problem", "问题或措施", "请填写台账中已有的问题序号和措施编号。"
+                )
+                continue
+            value = table.value(row, "amount")
+            owner.setdefault("money", []).append(
+                {
+                    "kind": reader.get(row, "kind", lambda v: parse_word(v, words, MONEY_KIND)),
+                    "amount": text(value) if not isinstance(value, int | float) else str(value),
+                    "on": reader.date(row, "on"),
+                    "note": reader.get(row, "note"),
+                }
+            )
+    return diagnostics + reader.diagnostics
+
+
+def money_groups(ledger: Ledger, export_id) -> list[tuple[dict[str, Any], list[dict]]]:
+    from site_builder.model.labels import MONEY_KIND
+
+    groups: list[tuple[dict[str, Any], list[dict]]] = []
+    for position, problem in enumerate(ledger.problems, 1):
+        owned = [(None, a) for a in problem.money]
+        owned += [(m.id, a) for m in problem.measures for a in m.money]
+        rows = [
+            {
+                "measure_id": mid,
+                "kind": MONEY_KIND[a.kind],
+                "amount": f"{a.amount:.2f}",
+                "on": a.on,
+                "note": a.note,
+            }
+            for mid, a in owned
+        ]
+        if rows:
+            groups.append(({"problem": export_id(problem.id, position, "P")}, rows))
+    return groups
