@@ -165,7 +165,7 @@ _NAMED: tuple[tuple[Any, Any], ...] = (
         Yuan,
         lambda: {
             "type": ["string", "number"],
-            "pattern": r"^[0-9][0-9,]*(\\.[0-9]+)?\\s*万?\\s*元?$",
+            "pattern": r"^[0-9][0-9,]*(\.[0-9]+)?\s*万?\s*元?$",
         },
     ),
     (
