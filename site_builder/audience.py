@@ -32,6 +32,9 @@ ALWAYS_HIDDEN = (
     "problems.accountability.post",  # 被问责人的职务
     "evaluations.clues.note",  # 问题线索和信访事项的办理情况
     "evaluations.clues.none_due_reason",  # 为何无人被问责
+    "clues.summary",  # 问题线索的内容
+    "clues.outcome",  # 问题线索的办理结果
+    "clues.persons",  # 问题线索涉及的被问责人
 )
 
 # Which ledger field an event's old and new values come from.

@@ -83,11 +83,15 @@ BASE_FILES: dict[str, str] = {
                 responsibility: direct
                 form: 1
                 measure: 批评教育
+                decided_by: 单位党组织
+                cadre_level: 单位管理干部
               - person: 周强
                 post: 分管副主任
                 responsibility: leadership
                 form: 1
                 measure: 诫勉谈话
+                decided_by: 区纪委监委
+                cadre_level: 区管干部
           - id: P02
             title: 公务用车管理不规范
             category: work_style

@@ -7,6 +7,7 @@ asserts the code appears, at the expected file and line.
 from __future__ import annotations
 
 import pytest
+from test_records_rules import CASES as RECORD_CASES
 
 from site_builder.diagnostics import CATALOGUE
 
@@ -386,7 +387,12 @@ def test_code_is_triggered_at_its_line(make_repo, code: str) -> None:
 
 def test_every_catalogue_code_has_a_case() -> None:
     assert set(CATALOGUE) == (
-        set(CASES) | FILESYSTEM_CASES | HISTORY_CASES | SPREADSHEET_CASES | EVALUATION_CASES
+        set(CASES)
+        | set(RECORD_CASES)
+        | FILESYSTEM_CASES
+        | HISTORY_CASES
+        | SPREADSHEET_CASES
+        | EVALUATION_CASES
     )
 
 

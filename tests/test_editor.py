@@ -58,6 +58,10 @@ def kind_files(root: Path, name: str) -> list[Path]:
         return sorted((root / "ledgers").glob("*/*.yml"))
     if name == "round":
         return sorted(p for p in rounds.glob("*.yml") if p.name not in RESERVED)
+    if name == "feedback":
+        return sorted((rounds / "feedback").glob("*/*.yml"))
+    if name == "clues":
+        return sorted((rounds / "clues").glob("*.yml"))
     return [p for p in [rounds / f"{name}.yml"] if p.exists()]
 
 
@@ -268,6 +272,7 @@ def test_codeowners_gives_each_unit_its_reviewers(make_repo) -> None:
                 "/.forgejo/",
             )
         ),
+        "/rounds/feedback/ @zhaomin-jw",
     ]
     assert rectify("codeowners", "--check", "--root", str(root)).returncode == 0
 
@@ -303,6 +308,7 @@ def test_codeowners_for_gitea_uses_regexps_and_logins(make_repo) -> None:
         r"rounds/evaluations/([^/]+/)?rubric\\.yml @zhaomin-jw @lihua",
         "CODEOWNERS @zhaomin-jw @lihua",
         r"\\.(github|gitea|forgejo)/.* @zhaomin-jw @lihua",
+        "rounds/feedback/.* @zhaomin-jw",
     ]
 
 

@@ -468,8 +468,9 @@ def test_unparseable_date(repo, tmp_path) -> None:
 
 
 def test_open_ended_deadline(repo, tmp_path) -> None:
-    d = refused(repo, office_book(tmp_path, [row(整改时限="长期坚持")]), "X007")
-    assert "第 3 行第 H 列" in d.message and "长期坚持" in d.message
+    # 长期坚持 and 立行立改 are time-limit kinds now (test_records_sheets.py); 限期整改 needs a date.
+    d = refused(repo, office_book(tmp_path, [row(整改时限="限期整改")]), "X007")
+    assert "第 3 行第 H 列" in d.message and "限期整改" in d.message
 
 
 def test_empty_problem(repo, tmp_path) -> None:

@@ -77,11 +77,27 @@ def _box_ticking(ledger: Ledger, events: list[Event]) -> Finding | None:
         titles = [e.title for m in p.measures for e in m.evidence]
         if titles and all(_PAPER_EVIDENCE.search(t) for t in titles):
             evidence.append(f"{p.id} 销号佐证只有“{titles[0]}”之类的说明材料")
-    postponed = [e for e in events if e.kind is Kind.POSTPONED]
+    postponed = [e for e in events if e.kind is Kind.POSTPONED and not _approved(ledger, e)]
     for e in postponed:
         item = e.item.split("/", 2)[2]
         evidence.append(f"{item} 完成时限 {cn_date(e.old)} 推迟到 {cn_date(e.new)}（{e.days} 天）")
     return Finding("box_ticking", evidence) if evidence else None
+
+
+def _approved(ledger: Ledger, event: Event) -> bool:
+    """A postponement in the history that an approved 延期申请 of the ledger covers."""
+    parts = event.item.split("/")
+    if len(parts) != 4 or not event.new:
+        return False
+    measure = next(
+        (m for p in ledger.problems if p.id == parts[2] for m in p.measures if m.id == parts[3]),
+        None,
+    )
+    try:
+        record = measure.postponement_to(date.fromisoformat(event.new)) if measure else None
+    except ValueError:
+        return False
+    return record is not None and record.approved
 
 
 def _incomplete(project: Project, ledger: Ledger, feedback: date) -> Finding | None:

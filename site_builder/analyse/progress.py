@@ -20,11 +20,13 @@ class Colour(StrEnum):
 
 
 def measure_colour(measure: Measure, as_of: date, thresholds: Thresholds) -> Colour:
-    if measure.status in ("done", "withdrawn"):
+    if measure.complete or measure.status == "withdrawn":
         return Colour.DONE
-    if measure.deadline is None:
+    # Only an approved postponement (延期申请) moves the deadline warnings count from.
+    deadline = measure.approved_deadline
+    if deadline is None:
         return Colour.NONE
-    left = (measure.deadline - as_of).days
+    left = (deadline - as_of).days
     if left < 0:
         return Colour.RED
     if left < thresholds.yellow_days:
@@ -82,7 +84,7 @@ def ledger_stats(ledger: Ledger, as_of: date, thresholds: Thresholds) -> LedgerS
             if measure.status == "withdrawn":
                 continue
             stats.measures += 1
-            stats.done += measure.status == "done"
+            stats.done += measure.complete
             stats.colours[measure_colour(measure, as_of, thresholds)] += 1
     return stats
 

@@ -43,6 +43,7 @@ class MeasureAlert:
     problem_title: str = ""
     category: str = ""
     postponements: int = 0
+    original: date | None = None  # the plan's deadline, when an approved postponement moved it
 
     @property
     def key(self) -> str:
@@ -122,19 +123,21 @@ def compute_warnings(project: Project, history: History, as_of: date) -> Warning
                 if colour is Colour.DONE:
                     continue
                 item = f"{ref}/{m.id}"
-                days = (m.deadline - as_of).days if m.deadline else 0
+                deadline = m.approved_deadline
+                days = (deadline - as_of).days if deadline else 0
                 alert = MeasureAlert(
                     ledger.round,
                     ledger.unit,
                     f"{p.id}/{m.id}",
                     m.text or "",
-                    m.deadline,
+                    deadline,
                     -days if colour is Colour.RED else days,
                     m.owner or "",
                     m.leader or "",
                     p.title,
                     p.category,
                     postponements[item],
+                    m.original_deadline if m.original_deadline != deadline else None,
                 )
                 if colour in lists:
                     lists[colour].append(alert)

@@ -97,6 +97,29 @@ def _at(day: date, minute: int) -> datetime:
     return datetime.combine(day, time(9, 0), CST) + timedelta(minutes=minute)
 
 
+def _without_supplements(raw: bytes) -> bytes:
+    """A feedback list as entered on the feedback day: items with added_on left out."""
+    out: list[str] = []
+    block: list[str] = []
+
+    def flush() -> None:
+        if not any(line.lstrip().startswith("added_on:") for line in block):
+            out.extend(block)
+        block.clear()
+
+    for line in raw.decode("utf-8").splitlines(keepends=True):
+        if line.startswith("- id:"):
+            flush()
+            block.append(line)
+        elif block and line.startswith("  "):
+            block.append(line)
+        else:
+            flush()
+            out.append(line)
+    flush()
+    return "".join(out).encode("utf-8")
+
+
 def _yaml(data: dict) -> bytes:
     return dump_yaml(data).encode()
 
@@ -140,12 +163,15 @@ class _Plan:
                 files={f"rounds/{Path(round_.src.file).name}": self.raw(round_.src.file)},
                 message=f"{round_.name}：登记巡察组、被巡察单位和反馈签收情况",
             )
+        self.plan_feedback_lists()
         last = max(r.end for r in self.project.rounds)
         tail = {"rounds/common_problems.yml": self.raw("rounds/common_problems.yml")}
         if (self.source / "rounds/self_checks.yml").exists():
             tail["rounds/self_checks.yml"] = self.raw("rounds/self_checks.yml")
         for case in sorted((self.source / "rounds" / "cases").glob("*.md")):
             tail[f"rounds/cases/{case.name}"] = case.read_bytes()
+        for clues in sorted((self.source / "rounds" / "clues").glob("*.yml")):
+            tail[f"rounds/clues/{clues.name}"] = clues.read_bytes()
         self.add(
             _at(last + timedelta(days=20), 0),
             "office",
@@ -153,6 +179,27 @@ class _Plan:
             message="更新共性问题目录、未巡先改自查记录和典型案例",
         )
         self.plan_evaluations(last)
+
+    def plan_feedback_lists(self) -> None:
+        """Each team's feedback list, entered by the office on the feedback day; a
+        supplementary item (补充反馈) is added on the day it was handed over."""
+        for feedback in self.project.feedback_lists:
+            round_ = self.project.round_by_id[feedback.round]
+            day = round_.inspected()[feedback.unit].feedback_on
+            rel, raw = feedback.src.file, self.raw(feedback.src.file)
+            later = sorted({i.added_on for i in feedback.items if i.added_on})
+            first = _without_supplements(raw) if later else raw
+            name = self.project.unit_by_id[feedback.unit].name
+            self.add(
+                _at(day, 1), "office", files={rel: first}, message=f"录入{name}巡察反馈问题清单"
+            )
+            if later:
+                self.add(
+                    _at(later[-1], 1),
+                    "office",
+                    files={rel: raw},
+                    message=f"录入巡察组对{name}的补充反馈问题",
+                )
 
     def plan_evaluations(self, last: date) -> None:
         """The rubric, the 八查 records and bulletins, entered the day after the last evaluation."""
@@ -250,6 +297,9 @@ def _scripts(project: Project) -> tuple[dict[str, Script], dict[str, str], str]:
                 and m.deadline - feedback > timedelta(days=150)
                 and m.status != "withdrawn"
             ]
+            if any(m.postponements for p in ledger.problems for m in p.measures):
+                # The ledger's own 延期申请 records drive its postponements (versions.py).
+                break
             if movable and not script.postponed:
                 m = movable[0]
                 original = m.deadline - timedelta(days=90)

@@ -5,6 +5,7 @@ The user docs (docs/diagnostics.md) list every code; a test keeps them in step.
 
 Prefixes: Y file and YAML syntax, S schema, R references across files, D dates,
 L ledger logic, P the plan's "three no-pass" rules (三不过), A accountability,
+F the inspection team's feedback list,
 G sign-offs and receipts, H the git history and changes under review.
 """
 
@@ -170,6 +171,34 @@ CATALOGUE: dict[str, Entry] = {
         "生成的文件重名",
         "{what}会生成文件 {path}，与{other}的文件同名（不区分大小写），生成站点时会相互覆盖。请换一个编号。",
     ),
+    "R013": Entry(
+        E,
+        "延期审批人不在名单中",
+        "措施 {measure} 的延期申请写由“{name}”批准，但审核人名单（rounds/signers.yml）中没有此人。"
+        "延期须由名单中的审核人批准，请核对姓名。",
+    ),
+    "R014": Entry(
+        W,
+        "延期审批人无权审批该单位",
+        "措施 {measure} 的延期申请由“{name}”批准，但名单中此人不负责单位“{unit}”（units 中没有它）。"
+        "请由负责该单位的审核人批准，或在 rounds/signers.yml 中补充其负责单位。",
+    ),
+    "R015": Entry(
+        E,
+        "问题线索台账位置与内容不符",
+        "问题线索台账放在 {path}，但内容写的是 round: {round}。请放在 rounds/clues/{round}.yml，或改正 round。",
+    ),
+    "R016": Entry(
+        E,
+        "线索涉及的单位未在该轮被巡察",
+        "问题线索 {clue} 涉及的单位“{unit}”不在轮次“{round}”的被巡察单位中。请核对单位编号。",
+    ),
+    "R017": Entry(
+        W,
+        "线索关联的被问责人不在问责清单中",
+        "问题线索 {clue} 写了被问责人“{person}”，但所关联问题（problems）的问责清单中没有此人。"
+        "请核对姓名，或在 problems 中补上对应的问题。",
+    ),
     # --- D: dates -----------------------------------------------------------------
     "D001": Entry(
         E, "销号早于反馈", "销号日期 {closed} 早于本单位的巡察反馈日期 {feedback}。请核对日期。"
@@ -185,6 +214,26 @@ CATALOGUE: dict[str, Entry] = {
         E,
         "日期早于反馈",
         "“{field}”（{label}）的日期 {value} 早于本单位的巡察反馈日期 {feedback}。请核对日期。",
+    ),
+    "D006": Entry(
+        E,
+        "延期后时限不晚于原时限",
+        "措施 {measure} 的延期申请把时限从 {old} 改为 {new}，新时限不晚于原时限，不是延期。请核对日期。",
+    ),
+    "D007": Entry(
+        E,
+        "批准早于申请",
+        "措施 {measure} 的延期申请批准日期 {approved} 早于申请日期 {requested}。请核对日期。",
+    ),
+    "D008": Entry(
+        E,
+        "方案审核日期顺序不对",
+        "整改方案第 {n} 次审核：{detail}。请按报送的先后顺序登记，并核对日期。",
+    ),
+    "D009": Entry(
+        E,
+        "了结早于移交",
+        "问题线索 {clue} 的了结日期 {concluded} 早于移交日期 {handed}。请核对日期。",
     ),
     # --- L: ledger logic ----------------------------------------------------------
     "L001": Entry(
@@ -249,6 +298,36 @@ CATALOGUE: dict[str, Entry] = {
         "更正问责记录没有理由",
         "第 {number} 条问责记录更正了前面的记录，但没有写理由。请在 correction_reason 中写明更正理由。",
     ),
+    "L010": Entry(
+        W,
+        "立行立改超期",
+        "措施 {measure} 为立行立改，应在 {window} 前完成（反馈后 {days} 天内），{detail}。"
+        "立行立改超期视同逾期，请尽快完成，或经批准改为限期整改（time_limit: deadline）。",
+    ),
+    "L011": Entry(
+        E,
+        "阶段性完成只适用于长期坚持",
+        "措施 {measure} 的状态是“阶段性完成”（stage_done），但整改时限不是长期坚持。"
+        "请把 time_limit 改为 long_term，或把 status 改为 done。",
+    ),
+    "L012": Entry(
+        W,
+        "延期未经批准",
+        "过关心态：措施 {measure} 的完成时限由 {old} 推迟到 {new}，但延期申请没有批准人和批准日期。"
+        "未经批准的延期计入“过关心态”，预警仍按 {old} 计算。请补充 approved_by 和 approved_on。",
+    ),
+    "L013": Entry(
+        E,
+        "完成时限与延期申请不符",
+        "措施 {measure} 的最后一次延期申请延至 {new}，但 deadline 写的是 {deadline}。"
+        "延期时请同时修改 deadline，并在 postponements 中登记延期申请。",
+    ),
+    "L014": Entry(
+        W,
+        "线索了结没有写明结果",
+        "问题线索 {clue} 已了结（status: concluded），但没有写明办理结果或了结日期。"
+        "请填写 outcome 和 concluded_on。",
+    ),
     # --- P: the plan's three no-pass rules (三不过) --------------------------------
     "P001": Entry(
         E,
@@ -276,12 +355,131 @@ CATALOGUE: dict[str, Entry] = {
     "P006": Entry(
         W, "缺少责任领导", "措施 {measure} 没有责任领导。整改责任应落实到班子成员，请填写 leader。"
     ),
+    "P007": Entry(
+        E,
+        "措施不具体：长期坚持没有阶段性时限",
+        "措施不具体：措施 {measure} 为长期坚持，但没有阶段性目标的完成日期。"
+        "请填写 stage_due（例如 2021-06-30）和 stage_goal（阶段性目标）。",
+    ),
+    "P008": Entry(
+        W,
+        "长期坚持缺少长效机制",
+        "问题 {problem} 的措施 {measure} 为长期坚持，但问题没有长效机制。"
+        "请在 mechanisms 中写明保障长期坚持的制度。",
+    ),
+    "P009": Entry(
+        W,
+        "立行立改时限过长",
+        "措施 {measure} 为立行立改，但完成时限 {deadline} 距反馈日期 {feedback} 超过 {days} 天。"
+        "请把时限提前，或改为限期整改（time_limit: deadline）。",
+    ),
+    "P010": Entry(
+        W,
+        "长期坚持缺少复查周期",
+        "措施 {measure} 为长期坚持，但没有写明复查周期。请填写 review_cycle"
+        "（monthly 每月、quarterly 每季度、half_yearly 每半年、yearly 每年）。",
+    ),
+    "P011": Entry(
+        E,
+        "方案审核写了两处",
+        "整改方案同时写了 review 和 reviews。请把 review 的内容并入 reviews（每次报送和审核一项），"
+        "删除 review。",
+    ),
+    "P012": Entry(
+        W,
+        "退回没有写明未通过事项",
+        "整改方案第 {n} 次审核的结果是退回，但没有写明未通过的事项。请在 failed_checks 中写明"
+        "（方向不明确、任务有漏项、措施不具体）。",
+    ),
+    "P013": Entry(
+        W,
+        "方案退回后未重新报送",
+        "整改方案 {date} 被退回，{detail}。请尽快修改后重新报送，并在 reviews 中登记新的报送和审核。",
+    ),
+    "P014": Entry(
+        W,
+        "审核通过却有未通过事项",
+        "整改方案第 {n} 次审核的结果是通过，但 failed_checks 写了“{checks}”。请核对审核结果。",
+    ),
     # --- A: accountability --------------------------------------------------------
     "A001": Entry(
         W,
         "问责偏轻偏软",
         "问责偏轻偏软：问题 {problem} 只追究了直接责任，没有追究领导责任。"
         "如确无领导责任，请在 leadership_exempt_reason 中写明理由。",
+    ),
+    "A002": Entry(
+        W,
+        "超出干部管理权限",
+        "干部管理权限：对 {person}（{level}）的问责由“{body}”决定，但{level}的问责应由{allowed}决定。"
+        "请核对决定机关（decided_by）或干部管理层级（cadre_level）。",
+    ),
+    "A003": Entry(
+        W,
+        "问责缺少决定机关",
+        "对 {person} 的问责没有写明{missing}。请补充 decided_by（决定机关，如 区纪委监委、区委组织部、"
+        "单位党组织）和 cadre_level（干部管理层级，如 区管干部、单位管理干部），以便核对干部管理权限。",
+    ),
+    # --- F: the inspection team's feedback list (巡察反馈问题清单) -------------------------
+    "F001": Entry(
+        E,
+        "任务有漏项",
+        "任务有漏项：巡察反馈问题 {item}（{text}）在整改台账中没有对应的问题{detail}。"
+        "整改方案报送时限 {due} 已过。请在台账中新增问题，或在已有问题的 answers 中写上 {item}。",
+    ),
+    "F002": Entry(
+        W,
+        "任务有漏项（方案尚未到期）",
+        "任务有漏项：巡察反馈问题 {item}（{text}）在整改台账中还没有对应的问题{detail}。"
+        "整改方案须在 {due} 前报送，届时仍未对应即为错误。请在问题的 answers 中写上 {item}。",
+    ),
+    "F003": Entry(
+        E,
+        "对应的反馈问题不存在",
+        "问题 {problem} 的 answers 写了“{item}”，但反馈问题清单 {list} 中没有这一项。{hint}",
+    ),
+    "F004": Entry(
+        W,
+        "未注明对应的反馈问题",
+        "问题 {problem} 来源是巡察反馈，但没有写 answers。请对照反馈问题清单 {list} 写上它所整改的"
+        "反馈问题编号，例如 answers: [F03]；本单位自己查找的问题请把 source 改为 self（自查）。",
+    ),
+    "F005": Entry(
+        W,
+        "没有反馈问题清单",
+        "问题 {problem} 写了 answers，但 {list} 不存在，无法对账。请巡察办录入该单位的反馈问题清单。",
+    ),
+    "F006": Entry(
+        E,
+        "反馈问题清单位置与内容不符",
+        "反馈问题清单放在 {path}，但内容写的是 round: {round}、unit: {unit}。"
+        "反馈问题清单应放在 rounds/feedback/<轮次>/<单位>.yml，请移动文件或改正这两项。",
+    ),
+    "F007": Entry(
+        E,
+        "反馈对象未在该轮被巡察",
+        "反馈问题清单的单位“{unit}”不在轮次“{round}”的被巡察单位中。请核对轮次和单位。",
+    ),
+    "F008": Entry(
+        W,
+        "录入的巡察组不符",
+        "反馈问题 {item} 的巡察组“{team}”不是轮次 {round} 中巡察该单位的巡察组（{expected}）。请核对。",
+    ),
+    "F009": Entry(
+        W,
+        "反馈问题清单为空",
+        "反馈问题清单 {list} 没有反馈问题（items）。请按巡察反馈意见逐项录入。",
+    ),
+    "F010": Entry(
+        W,
+        "自查问题写了对应的反馈问题",
+        "问题 {problem} 的来源是“{source}”，却在 answers 中写了反馈问题 {items}。"
+        "整改巡察反馈问题的，请把 source 改为 feedback；否则删除 answers。",
+    ),
+    "F011": Entry(
+        E,
+        "反馈问题编号重复",
+        "反馈问题编号“{item}”重复：{where}已经用过。反馈问题编号一经使用不要改动或复用。",
     ),
     # --- G: receipts and sign-offs -------------------------------------------------
     "G001": Entry(
@@ -570,8 +768,8 @@ CATALOGUE: dict[str, Entry] = {
     "X007": Entry(
         E,
         "时限不是具体日期",
-        "工作表“{sheet}”第 {row} 行第 {letter} 列（{column}）：“{value}”不是具体日期。“三不过”要求每条措施有完成时限：请填写阶段性完成日期"
-        "（如 2020-12-31）；需要长期坚持的要求，请写进整改措施内容或长效机制。",
+        "工作表“{sheet}”第 {row} 行第 {letter} 列（{column}）：“{value}”不是具体日期。“三不过”要求限期整改的措施有完成时限："
+        "请填写日期（如 2020-12-31）；立行立改、长期坚持可直接写这几个字，长期坚持的阶段性日期写在“阶段性时限”列。",
     ),
     "X008": Entry(
         E, "问题为空", "工作表“{sheet}”第 {row} 行第 {letter} 列（{column}）：问题为空：{detail}。"

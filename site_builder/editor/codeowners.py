@@ -77,6 +77,11 @@ def codeowners_text(root: Path, fmt: str = "github") -> Owners:
         lines = _gitea_lines(catch_all, by_unit) + _governance_lines(governors, gitea=True)
     else:
         lines = _github_lines(catch_all, by_unit) + _governance_lines(governors, gitea=False)
+    # The teams' feedback lists are the office's record: only the inspection office
+    # (巡察办) approves changes to them, or the catch-all reviewers if it has no one listed.
+    office = handles([r for r in signers.reviewers if r.role == "inspection_office"])
+    pattern = "rounds/feedback/.*" if fmt == "gitea" else "/rounds/feedback/"
+    lines += ["", "# 巡察反馈问题清单：只由巡察办修改和审批", _line(pattern, office or catch_all)]
     result.text = "\n".join(_HEADER + [""] + lines) + "\n"
     return result
 

@@ -2,7 +2,8 @@
 
 The file is generated text, not a dump: staff read it first, so it carries the
 feedback date, the rectification period and the district's categories as comments,
-a commented template for the feedback problems, and the district's common problems
+one problem per item of the team's feedback list when the office has entered it
+(else a commented template for the feedback problems), and the district's common problems
 named in earlier rounds as commented stubs. Stubs stay comments on purpose: a ledger
 is a record the unit signs, and a common problem enters it only when the unit claims
 it (uncomments it, numbers it and adds measures). The scaffold itself loads without
@@ -22,6 +23,7 @@ from site_builder.load.dump import dump_yaml
 from site_builder.load.records import build_record
 from site_builder.model import Project
 from site_builder.model.district import CommonProblem, InspectedUnit, Round
+from site_builder.model.feedback import FeedbackList
 from site_builder.model.ledger import Ledger
 
 
@@ -61,6 +63,8 @@ def new_ledger(root: Path, round_id: str, unit_id: str) -> Scaffold:
     rel = path.relative_to(root).as_posix()
     common = earlier_common_problems(project, round_)
     text = ledger_text(project, round_, entry, common, rel)
+    if (feedback := project.feedback_by_key.get(f"{round_id}/{unit_id}")) is not None:
+        text = text.replace(_TEMPLATE_MARK, _feedback_problems(feedback, entry, round_), 1)
     _check_loads(text, rel)
     folder.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # "x": refuse a file created meanwhile
@@ -99,6 +103,7 @@ def ledger_text(
         f"  submitted_on:    # 整改方案报送日期，写成 YYYY-MM-DD，不能早于反馈日期 {feedback}",
         "  leading_group:   # 整改领导小组：组长、副组长、成员，办公室设在哪里",
         "problems:",
+        _TEMPLATE_MARK,
         "# 按巡察反馈意见逐条填写问题，编号 P01、P02……依次往下编。",
         "# 复制下面的格式，去掉行首的“# ”后填写：",
         "# - id: P01",
@@ -123,6 +128,38 @@ def ledger_text(
         for problem in common:
             lines += ["#"] + [f"# {line}" for line in _common_stub(problem)]
     return "\n".join(lines) + "\n"
+
+
+_TEMPLATE_MARK = "# （巡察反馈问题）"
+
+
+def _feedback_problems(feedback: FeedbackList, entry: InspectedUnit, round_: Round) -> str:
+    """One problem per item of the team's feedback list, each naming the item it answers.
+
+    The list is the authority (任务有漏项), so its items are written out, not offered as
+    comments; the validator then asks for each measure's text, deadline and owner.
+    """
+    until = entry.feedback_on + timedelta(days=round_.rectification_days)
+    lines = [
+        f"# 以下按巡察反馈问题清单（{feedback.src.file}）逐项生成，每项对应一个问题（answers）。",
+        "# 一项可以分成几个问题整改，几项也可以合并为一个问题：合并时把编号都写进 answers。",
+    ]
+    for n, item in enumerate(feedback.items, 1):
+        title = dump_yaml([{"id": f"P{n:02d}", "title": item.text}]).splitlines()
+        lines += [
+            *title,
+            f"  category: {item.category}",
+            "  source: feedback",
+            f"  answers: [{item.id}]",
+            "  measures:",
+            "  - id: M1",
+            "    text:         # 做什么、怎么做、达到什么标准",
+            f"    deadline:     # 完成时限，如 {until}；立行立改、长期坚持见 time_limit",
+            "    owner:        # 责任人，具体到人",
+            "    leader:       # 责任领导（班子成员）",
+        ]
+    lines.append("# 本单位自查发现的问题接着往下编号，source 写 self。以下为空白格式：")
+    return "\n".join(lines)
 
 
 def _common_stub(problem: CommonProblem) -> list[str]:

@@ -29,8 +29,11 @@ from pydantic_core import PydanticUndefined
 from site_builder.editor.schema_text import HELP, LABELS, MODEL_TITLES
 from site_builder.load.project import RESERVED
 from site_builder.model import labels
+from site_builder.model.clues import ClueLedger
 from site_builder.model.district import Catalogue, Registry, Round, SelfChecks, Settings, Signers
-from site_builder.model.ledger import EvidenceItem, Ledger
+from site_builder.model.feedback import FeedbackList
+from site_builder.model.ledger import EvidenceItem, Form, Ledger
+from site_builder.model.money import Yuan
 from site_builder.model.types import (
     ID_PATTERN,
     Id,
@@ -70,6 +73,13 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("self_checks", SelfChecks, "未巡先改自查", ("rounds/self_checks.yml",)),
     FileKind("settings", Settings, "设置", ("rounds/settings.yml",)),
     FileKind("signers", Signers, "签字人名单", ("rounds/signers.yml",)),
+    FileKind("clues", ClueLedger, "问题线索台账", ("rounds/clues/*.yml", "rounds/clues/*.yaml")),
+    FileKind(
+        "feedback",
+        FeedbackList,
+        "巡察反馈问题清单",
+        ("rounds/feedback/**/*.yml", "rounds/feedback/**/*.yaml"),
+    ),
 )
 
 DATE = {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
@@ -152,6 +162,21 @@ _NAMED: tuple[tuple[Any, Any], ...] = (
     (OptDate, lambda: _blankable(dict(DATE))),
     (PositiveInt, lambda: {"type": "integer", "minimum": 0}),
     (
+        Yuan,
+        lambda: {
+            "type": ["string", "number"],
+            "pattern": r"^[0-9][0-9,]*(\.[0-9]+)?\s*万?\s*元?$",
+        },
+    ),
+    (
+        Form,
+        lambda: {
+            "type": ["integer", "string"],
+            "enum": [*labels.FORM, *labels.FORM_SHORT.values()],
+            "markdownEnumDescriptions": [*labels.FORM.values(), *labels.FORM.values()],
+        },
+    ),
+    (
         Level,
         lambda: {
             "type": "integer",
@@ -169,6 +194,14 @@ _ENUM_TABLES = (
     labels.DEPARTMENT,
     labels.UNIT_KIND,
     labels.SELF_CHECK_RESULT,
+    labels.TIME_LIMIT,
+    labels.REVIEW_CYCLE,
+    labels.DECIDING_BODY,
+    labels.CADRE_LEVEL,
+    labels.PLAN_CHECK,
+    labels.CLUE_STATUS,
+    labels.CLUE_RECEIVER,
+    labels.MONEY_KIND,
 )
 
 
@@ -190,7 +223,8 @@ def _choices(schema: dict) -> str:
     if not enum or "markdownEnumDescriptions" not in schema:
         return ""
     pairs = zip(enum, schema["markdownEnumDescriptions"], strict=True)
-    return "可选：" + "、".join(f"{v}（{d}）" for v, d in pairs) + "。"
+    # The Chinese words a converter also reads (长期坚持, 第一种形态) are not repeated here.
+    return "可选：" + "、".join(f"{v}（{d}）" for v, d in pairs if str(v).isascii()) + "。"
 
 
 def _kind_help(hint: Any) -> str:
@@ -252,6 +286,7 @@ class _Builder:
             schema = self.value(base)
             if ListOf in meta:  # `evidence:` left blank is an empty list
                 return _blankable(schema)
+            schema = _with_words(schema, meta)
             return _constrained(schema, meta)
         if origin is Literal:
             return _enum(typing.get_args(hint))
@@ -284,6 +319,25 @@ class _Builder:
         optional = all(not f.is_required() for n, f in model.model_fields.items() if n != "src")
         # `plan:` left blank is an empty record, when the record has no required field.
         return _blankable(schema) if optional else schema
+
+
+def _with_words(schema: dict, meta: list) -> dict:
+    """An enumeration whose converter also reads Chinese words (长期坚持) lists them too."""
+    words = next((getattr(m.func, "words", None) for m in meta if hasattr(m, "func")), None)
+    if not words:
+        return schema
+    # A blankable enumeration keeps its rules under "then" (see _blankable).
+    enum = schema.get("enum") or schema.get("then", {}).get("enum")
+    if enum is None:
+        return schema
+    described = dict(zip(enum, schema.get("markdownEnumDescriptions", []), strict=False))
+    for word, key in words.items():
+        if word not in enum:
+            enum.append(word)
+            described[word] = described.get(key, key)
+    if "markdownEnumDescriptions" in schema:
+        schema["markdownEnumDescriptions"] = [described[v] for v in enum]
+    return schema
 
 
 def _constrained(schema: dict, meta: list) -> dict:

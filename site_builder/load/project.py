@@ -16,6 +16,7 @@ from site_builder.load.records import build_record
 from site_builder.load.yaml_characters import written_characters
 from site_builder.load.yaml_strict import decode, parse_yaml
 from site_builder.model import Project
+from site_builder.model.clues import ClueLedger
 from site_builder.model.district import (
     Case,
     Catalogue,
@@ -25,6 +26,7 @@ from site_builder.model.district import (
     Settings,
     Signers,
 )
+from site_builder.model.feedback import FeedbackList
 from site_builder.model.ledger import Ledger
 from site_builder.model.types import ID_PATTERN
 
@@ -35,6 +37,8 @@ CATALOGUE = "common_problems.yml"
 SELF_CHECKS = "self_checks.yml"
 SIGNERS = "signers.yml"
 CASES_DIR = "cases"
+FEEDBACK_DIR = "feedback"
+CLUES_DIR = "clues"
 RESERVED = {SETTINGS, REGISTRY, CATALOGUE, SELF_CHECKS, SIGNERS}
 
 
@@ -76,6 +80,8 @@ def load_project(root: str | Path) -> tuple[Project, list[Diagnostic]]:
         if record is not None:
             project.cases.append(record)
 
+    load_feedback_lists(root, project, diagnostics)
+    load_clues(root, project, diagnostics)
     ledgers_dir = root / "ledgers"
     for path in listed_files(ledgers_dir, "**/*", diagnostics, root):
         rel = rel_path(root, path)
@@ -93,6 +99,42 @@ def load_project(root: str | Path) -> tuple[Project, list[Diagnostic]]:
             project.ledgers.append(record)
     load_evaluations(root, project, diagnostics)  # rounds/evaluations/: 八查 and bulletins
     return project, diagnostics
+
+
+def load_feedback_lists(root: Path, project: Project, diagnostics: list[Diagnostic]) -> None:
+    """rounds/feedback/<round>/<unit>.yml, laid out like ledgers/ and owned by the office."""
+    folder = root / "rounds" / FEEDBACK_DIR
+    for path in listed_files(folder, "**/*", diagnostics, root):
+        parts = path.relative_to(folder).parts
+        if len(parts) != 2 or path.suffix not in (".yml", ".yaml"):
+            detail = "反馈问题清单应放在 rounds/feedback/<轮次>/<单位>.yml，例如 rounds/feedback/r5/wcjd.yml。"
+            diagnostics.append(diag("Y011", rel_path(root, path), detail=detail))
+            continue
+        record, found = load_yaml_file(root, path, FeedbackList)
+        diagnostics.extend(found)
+        if record is not None:
+            project.feedback_lists.append(record)
+
+
+def load_clues(root: Path, project: Project, diagnostics: list[Diagnostic]) -> None:
+    """rounds/clues/<round>.yml: the round's problem clues (问题线索)."""
+    for path in listed_files(root / "rounds" / CLUES_DIR, "*", diagnostics, root):
+        if path.suffix not in (".yml", ".yaml"):
+            detail = "问题线索台账应放在 rounds/clues/<轮次>.yml，例如 rounds/clues/r5.yml。"
+            diagnostics.append(diag("Y011", rel_path(root, path), detail=detail))
+            continue
+        record, found = load_yaml_file(root, path, ClueLedger)
+        diagnostics.extend(found)
+        if record is not None:
+            if path.stem != record.round:
+                diagnostics.append(
+                    diag("R015", **_at(record), path=rel_path(root, path), round=record.round)
+                )
+            project.clues.extend(c.model_copy(update={"round": record.round}) for c in record.clues)
+
+
+def _at(record) -> dict:
+    return {"file": record.src.file, "line": record.src.line, "col": record.src.col}
 
 
 def load_case(root: Path, path: Path) -> tuple[Case | None, list[Diagnostic]]:

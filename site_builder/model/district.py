@@ -10,7 +10,15 @@ from pydantic import Field
 from site_builder.model.types import Id, LedgerDate, Level, ListOf, OptDate, OptText, Record, Text
 
 UnitKind = Literal[
-    "street", "town", "bureau", "school", "hospital", "enterprise", "community", "other"
+    "street",
+    "town",
+    "bureau",
+    "school",
+    "hospital",
+    "enterprise",
+    "community",
+    "village",
+    "other",
 ]
 SelfCheckResult = Literal["found", "not_found"]
 
@@ -158,6 +166,10 @@ class Settings(Record):
     thresholds: Thresholds = Thresholds()
     vague_phrases: Annotated[list[Text], ListOf] = DEFAULT_VAGUE_PHRASES
     min_measure_chars: Annotated[int, Field(ge=0, le=200)] = 8
+    # Days after feedback a 立行立改 measure must be done in, and the plan is due in
+    # when the feedback list names no plan_due.
+    immediate_days: Annotated[int, Field(ge=1, le=365)] = 30
+    plan_days: Annotated[int, Field(ge=1, le=365)] = 30
     # Field paths left out of a public build (`--audience public`), on top of the
     # built-in ones (site_builder.audience): e.g. problems.measures.owner.
     sensitive_fields: Annotated[list[Text], ListOf] = []

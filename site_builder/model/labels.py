@@ -146,6 +146,35 @@ FIELD_LABELS: dict[str, str] = {
     "intro": "导语",
     "cases": "典型案例",
     "requirements": "工作要求",
+    # feedback lists, time limits, postponements, deciding bodies
+    "answers": "对应反馈问题",
+    "plan_due": "整改方案报送时限",
+    "time_limit": "整改时限类型",
+    "stage_goal": "阶段性目标",
+    "stage_due": "阶段性目标完成日期",
+    "review_cycle": "复查周期",
+    "postponements": "延期申请",
+    "requested_on": "申请日期",
+    "reason": "延期理由",
+    "old_deadline": "原完成时限",
+    "new_deadline": "申请延至",
+    "approved_by": "批准人",
+    "approved_on": "批准日期",
+    "decided_by": "决定机关",
+    "cadre_level": "干部管理层级",
+    "immediate_days": "立行立改天数",
+    "plan_days": "方案报送天数",
+    "reviews": "方案审核记录",
+    "failed_checks": "未通过事项",
+    "resubmit_by": "重新报送时限",
+    "added_on": "补充反馈日期",
+    "handed_over_on": "移交日期",
+    "receiver": "接收机关",
+    "concluded_on": "了结日期",
+    "persons": "被问责人",
+    "money": "清退追缴资金",
+    "amount": "金额（元）",
+    "on": "日期",
 }
 
 PROBLEM_SOURCE = {
@@ -159,6 +188,7 @@ MEASURE_STATUS = {
     "not_started": "未开始",
     "in_progress": "推进中",
     "done": "已完成",
+    "stage_done": "阶段性完成",
     "withdrawn": "已撤销",
 }
 REVIEW_OUTCOME = {"passed": "通过", "returned": "退回修改", "pending": "待审核"}
@@ -182,6 +212,7 @@ UNIT_KIND = {
     "hospital": "医院",
     "enterprise": "国有企业",
     "community": "社区",
+    "village": "村",
     "other": "其他",
 }
 SELF_CHECK_RESULT = {"found": "发现问题", "not_found": "未发现问题"}
@@ -197,6 +228,35 @@ RECEIPT_ROLE = {
     "office_director": "巡察办主任",
 }
 
+TIME_LIMIT = {"immediate": "立行立改", "deadline": "限期整改", "long_term": "长期坚持"}
+REVIEW_CYCLE = {
+    "monthly": "每月",
+    "quarterly": "每季度",
+    "half_yearly": "每半年",
+    "yearly": "每年",
+}
+DECIDING_BODY = {
+    "district_committee": "区委",
+    "district_discipline": "区纪委监委",
+    "organisation": "区委组织部",
+    "unit_party": "单位党组织",
+    "unit_discipline": "单位纪检组织",
+}
+CADRE_LEVEL = {
+    "district_managed": "区管干部",
+    "unit_managed": "单位管理干部",
+    "staff": "一般干部职工",
+}
+PLAN_CHECK = {
+    "direction": "方向不明确",
+    "missing_tasks": "任务有漏项",
+    "vague_measures": "措施不具体",
+}
+CLUE_STATUS = {"preliminary": "初核", "filed": "立案", "concluded": "了结", "shelved": "暂存"}
+CLUE_RECEIVER = {"discipline": "区纪委监委", "organisation": "区委组织部"}
+MONEY_KIND = {"refund": "清退", "recovered": "追缴", "loss_recovered": "挽回损失"}
+FORM_SHORT = {1: "第一种形态", 2: "第二种形态", 3: "第三种形态", 4: "第四种形态"}
+
 # Value labels by field name, so a diagnostic about an invalid value can list the choices.
 CHOICES: dict[str, dict] = {
     "source": PROBLEM_SOURCE,
@@ -206,6 +266,12 @@ CHOICES: dict[str, dict] = {
     "kind": UNIT_KIND,
     "result": SELF_CHECK_RESULT,
     "method": SCORING_METHOD,
+    "time_limit": TIME_LIMIT,
+    "review_cycle": REVIEW_CYCLE,
+    "decided_by": DECIDING_BODY,
+    "cadre_level": CADRE_LEVEL,
+    "failed_checks": PLAN_CHECK,
+    "receiver": CLUE_RECEIVER,
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from site_builder.model.clues import Clue
 from site_builder.model.district import (
     Case,
     CommonProblem,
@@ -15,6 +16,7 @@ from site_builder.model.district import (
     Unit,
 )
 from site_builder.model.evaluation import Bulletin, Evaluation, Rubric
+from site_builder.model.feedback import FeedbackList
 from site_builder.model.ledger import Ledger, Problem
 
 
@@ -34,6 +36,10 @@ class Project:
     round_rubrics: dict[str, Rubric] = field(default_factory=dict)
     evaluations: list[Evaluation] = field(default_factory=list)
     bulletins: list[Bulletin] = field(default_factory=list)
+    # rounds/feedback/<round>/<unit>.yml: the inspection teams' feedback lists
+    feedback_lists: list[FeedbackList] = field(default_factory=list)
+    # rounds/clues/<round>.yml: problem clues handed over, every round's in one list
+    clues: list[Clue] = field(default_factory=list)
 
     @cached_property
     def unit_by_id(self) -> dict[str, Unit]:
@@ -50,6 +56,10 @@ class Project:
     @cached_property
     def ledger_by_key(self) -> dict[str, Ledger]:
         return {ledger.key: ledger for ledger in self.ledgers}
+
+    @cached_property
+    def feedback_by_key(self) -> dict[str, FeedbackList]:
+        return {f.key: f for f in self.feedback_lists}
 
     @cached_property
     def ledgers_by_unit(self) -> dict[str, list[Ledger]]:

@@ -7,6 +7,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from site_builder.render.filters import FILTERS, text
+from site_builder.render.reconcile import reconciliation
 from site_builder.render.views import approval_text, timeline_row
 
 
@@ -24,6 +25,7 @@ def environment() -> Environment:
     env.filters.update(FILTERS)
     env.globals["timeline_row"] = timeline_row
     env.globals["approval_text"] = approval_text
+    env.globals["reconciliation"] = reconciliation
     return env
 
 

@@ -130,10 +130,12 @@ def _overview(project: Project, ledger: Ledger) -> Section:
         section.blocks.append(Paragraph(f"整改目标：{plan.objective}"))
     if plan.submitted_on:
         review = ""
-        if plan.review:
-            review = f"，经审核{REVIEW_OUTCOME[plan.review.outcome]}"
-            if plan.review.reviewer:
-                review += f"（{plan.review.reviewer}，{_d(plan.review.reviewed_on)}）"
+        if plan.current_review:
+            review = f"，经审核{REVIEW_OUTCOME[plan.current_review.outcome]}"
+            if plan.current_review.reviewer:
+                review += (
+                    f"（{plan.current_review.reviewer}，{_d(plan.current_review.reviewed_on)}）"
+                )
         section.blocks.append(Paragraph(f"整改方案于 {_d(plan.submitted_on)} 报送{review}。"))
     problems = _active(ledger)
     sources = Counter(p.source for p in problems)

@@ -138,6 +138,11 @@ LEDGER = SheetSpec(
         ),
         Column("problem_status", ("销号情况", "是否销号", "销号状态", "问题状态"), G, 12),
         Column("closed_on", ("销号时间", "销号日期"), G, 13),
+        Column("answers", ("对应反馈问题", "反馈问题编号", "对应反馈意见"), G, 12),
+        Column("time_limit", ("时限类型", "整改时限类型", "整改类型"), width=10),
+        Column("stage_goal", ("阶段性目标",), width=30),
+        Column("stage_due", ("阶段性时限", "阶段性目标完成日期", "阶段性完成时限"), width=13),
+        Column("review_cycle", ("复查周期", "督查周期"), width=10),
     ),
     starts=("id", "title", "description"),
     item="text",
@@ -161,7 +166,14 @@ LEDGER_EXPORT = (
     "evidence",
     "problem_status",
     "closed_on",
+    "answers",
+    "time_limit",
+    "stage_goal",
+    "stage_due",
+    "review_cycle",
 )
+# Written only when some problem or measure of the ledger has a value for them.
+LEDGER_OPTIONAL = ("answers", "time_limit", "stage_goal", "stage_due", "review_cycle")
 
 MECHANISMS = SheetSpec(
     name="长效机制",
@@ -190,10 +202,62 @@ ACCOUNTABILITY = SheetSpec(
         Column("measure", ("问责方式", "处理方式", "处理结果"), width=24),
         Column("decided_on", ("问责日期", "问责时间", "处理时间"), width=13),
         Column("exempt", ("不追究领导责任的理由",), G, 30),
+        Column("decided_by", ("决定机关", "处理机关", "作出决定机关"), width=14),
+        Column("cadre_level", ("干部管理层级", "管理层级", "干部管理权限"), width=14),
     ),
     starts=("problem",),
     item="person",
     required=(("problem",), ("person",)),
+)
+
+POSTPONEMENTS = SheetSpec(
+    name="延期申请",
+    other_names=("延期审批", "延期情况"),
+    columns=(
+        Column("problem", ("问题序号", "序号", "问题编号"), G, 10),
+        Column("measure_id", ("措施编号", "措施序号"), width=10),
+        Column("requested_on", ("申请日期", "申请时间"), width=13),
+        Column("reason", ("延期理由", "延期原因", "理由"), width=36),
+        Column("old_deadline", ("原完成时限", "原时限"), width=13),
+        Column("new_deadline", ("申请延至", "延期至", "新完成时限"), width=13),
+        Column("approved_by", ("批准人", "审批人"), width=12),
+        Column("approved_on", ("批准日期", "审批日期"), width=13),
+    ),
+    starts=("problem",),
+    item="new_deadline",
+    required=(("problem",), ("measure_id",), ("new_deadline",)),
+)
+
+MONEY = SheetSpec(
+    name="清退追缴",
+    other_names=("资金清退追缴", "清退追缴资金"),
+    columns=(
+        Column("problem", ("问题序号", "序号", "问题编号"), G, 10),
+        Column("measure_id", ("措施编号", "措施序号"), width=10),
+        Column("kind", ("类型", "资金类型"), width=10),
+        Column("amount", ("金额", "金额（元）", "金额(元)"), width=14),
+        Column("on", ("日期", "完成日期"), width=13),
+        Column("note", ("说明", "备注说明"), width=36),
+    ),
+    starts=("problem",),
+    item="amount",
+    required=(("problem",), ("kind",), ("amount",)),
+)
+
+PLAN_REVIEWS = SheetSpec(
+    name="方案审核",
+    other_names=("方案审核记录",),
+    columns=(
+        Column("submitted_on", ("报送日期", "提交日期"), width=13),
+        Column("reviewer", ("审核人", "审核部门及人员"), width=30),
+        Column("reviewed_on", ("审核日期",), width=13),
+        Column("outcome", ("审核结果",), width=10),
+        Column("failed_checks", ("未通过事项", "存在问题"), width=16),
+        Column("findings", ("审核意见",), width=50),
+        Column("resubmit_by", ("重新报送时限",), width=13),
+    ),
+    starts=("submitted_on", "reviewer", "reviewed_on", "outcome"),
+    item="outcome",
 )
 
 REPORT = SheetSpec(

@@ -20,13 +20,17 @@ from site_builder.diagnostics import Diagnostic
 from site_builder.load import load_project
 from site_builder.model import Ledger, Project
 from site_builder.model.labels import (
+    CADRE_LEVEL,
+    DECIDING_BODY,
     DEPARTMENT,
     FORM,
     MEASURE_STATUS,
     PROBLEM_SOURCE,
     PROBLEM_STATUS,
     RESPONSIBILITY,
+    REVIEW_CYCLE,
     REVIEW_OUTCOME,
+    TIME_LIMIT,
 )
 from site_builder.model.ledger import Evidence, Measure, Problem
 from site_builder.sheets.cells import export_id
@@ -34,8 +38,12 @@ from site_builder.sheets.columns import (
     ACCOUNTABILITY,
     LEDGER,
     LEDGER_EXPORT,
+    LEDGER_OPTIONAL,
     MECHANISMS,
+    MONEY,
     PLAN_NAME,
+    PLAN_REVIEWS,
+    POSTPONEMENTS,
     REPORT,
     Column,
 )
@@ -46,6 +54,7 @@ from site_builder.sheets.layout import (
     write_title,
 )
 from site_builder.sheets.read_ledger import PROGRESS_NOTE
+from site_builder.sheets.records import money_groups, postponement_groups, review_rows
 
 _OWNER = re.compile(r"^([^（）]+)（([^（）]+)）$")
 
@@ -110,8 +119,11 @@ def ledger_workbook(ledger: Ledger, project: Project) -> Workbook:
     ws = wb.active
     ws.title = LEDGER.name
     positional = all(m.id == f"M{i}" for p in ledger.problems for i, m in enumerate(p.measures, 1))
+    used = _used_optional(ledger)
     columns = [
-        LEDGER.column(key) for key in LEDGER_EXPORT if not (key == "measure_id" and positional)
+        LEDGER.column(key)
+        for key in LEDGER_EXPORT
+        if not (key == "measure_id" and positional) and (key not in LEDGER_OPTIONAL or key in used)
     ]
     measures = sum(len(p.measures) for p in ledger.problems)
     write_title(ws, 1, f"{unit_name}{round_name}整改台账", len(columns))
@@ -131,6 +143,11 @@ def ledger_workbook(ledger: Ledger, project: Project) -> Workbook:
         _plan_sheet(wb, ledger)
     _grouped_sheet(wb, MECHANISMS.name, list(MECHANISMS.columns), _mechanism_groups(ledger))
     _grouped_sheet(wb, ACCOUNTABILITY.name, list(ACCOUNTABILITY.columns), _blame_groups(ledger))
+    _grouped_sheet(wb, PLAN_REVIEWS.name, list(PLAN_REVIEWS.columns), review_rows(ledger))
+    _grouped_sheet(wb, MONEY.name, list(MONEY.columns), money_groups(ledger, export_id))
+    _grouped_sheet(
+        wb, POSTPONEMENTS.name, list(POSTPONEMENTS.columns), postponement_groups(ledger, export_id)
+    )
     if ledger.report is not None:
         report = ledger.report
         reviewers = [
@@ -154,6 +171,7 @@ def _problem_group(problem: Problem, position: int, project: Project) -> Group:
         "title": problem.title + (f"\n{problem.description}" if problem.description else ""),
         "problem_status": status,
         "closed_on": problem.closed_on,
+        "answers": "、".join(problem.answers) or None,
     }
     return values, [_measure_row(m) for m in problem.measures]
 
@@ -177,10 +195,24 @@ def _measure_row(measure: Measure) -> dict[str, Any]:
         "unit": unit,
         "owner": owner,
         "deadline": measure.deadline,
+        "time_limit": TIME_LIMIT[measure.time_limit],
+        "stage_goal": measure.stage_goal,
+        "stage_due": measure.stage_due,
+        "review_cycle": REVIEW_CYCLE.get(measure.review_cycle or ""),
         "progress": progress,
         "completed_on": measure.completed_on,
         "evidence": evidence_text(measure.evidence),
     }
+
+
+def _used_optional(ledger: Ledger) -> set[str]:
+    """The optional columns some problem or measure of the ledger fills in."""
+    used = {"answers"} if any(p.answers for p in ledger.problems) else set()
+    for measure in (m for p in ledger.problems for m in p.measures):
+        if measure.time_limit != "deadline":
+            used.add("time_limit")
+        used |= {k for k in ("stage_goal", "stage_due", "review_cycle") if getattr(measure, k)}
+    return used
 
 
 def evidence_text(items: list[Evidence]) -> str | None:
@@ -219,6 +251,8 @@ def _blame_groups(ledger: Ledger) -> list[Group]:
                     "form": FORM[a.form],
                     "measure": a.measure,
                     "decided_on": a.decided_on,
+                    "decided_by": DECIDING_BODY.get(a.decided_by or ""),
+                    "cadre_level": CADRE_LEVEL.get(a.cadre_level or ""),
                 }
                 for a in p.accountability
             ],

@@ -33,7 +33,10 @@ from site_builder.sheets.columns import (
     ACCOUNTABILITY,
     LEDGER,
     MECHANISMS,
+    MONEY,
     PLAN_NAME,
+    PLAN_REVIEWS,
+    POSTPONEMENTS,
     REPORT,
     normalise_header,
 )
@@ -41,12 +44,21 @@ from site_builder.sheets.grid import read_table
 from site_builder.sheets.infer import infer_round, infer_unit
 from site_builder.sheets.read_extras import read_grouped, read_plan, read_report
 from site_builder.sheets.read_ledger import read_problems
+from site_builder.sheets.records import read_money, read_postponements, read_reviews
 from site_builder.sheets.safety import MAX_BYTES, checked_workbook
 from site_builder.sheets.screening import screen_sheets
 from site_builder.validate import validate
 
 _NOT_ZIP = "不是有效的 .xlsx 文件（.xlsx 实际是一个压缩包，这个文件不是）"
-_EXTRA_SHEETS = {MECHANISMS.name, ACCOUNTABILITY.name, REPORT.name, PLAN_NAME}
+_EXTRA_SHEETS = {
+    MECHANISMS.name,
+    ACCOUNTABILITY.name,
+    REPORT.name,
+    PLAN_NAME,
+    POSTPONEMENTS.name,
+    PLAN_REVIEWS.name,
+    MONEY.name,
+}
 _DATE_KEYS = {
     "deadline",
     "completed_on",
@@ -131,6 +143,7 @@ def read_workbook(
 
     by_id = {p["id"]: p for p in problems}
     data: dict[str, Any] = {}
+    reviews: list[dict] = []
     for other in wb.worksheets:
         name = normalise_header(other.title)
         if other is ws:
@@ -142,10 +155,18 @@ def read_workbook(
         elif name in (MECHANISMS.name, ACCOUNTABILITY.name):
             spec = MECHANISMS if name == MECHANISMS.name else ACCOUNTABILITY
             found = read_grouped(other, spec, file, epoch, by_id)
+        elif name == POSTPONEMENTS.name:
+            found = read_postponements(other, POSTPONEMENTS, file, epoch, by_id)
+        elif name == MONEY.name:
+            found = read_money(other, MONEY, file, epoch, by_id)
+        elif name == PLAN_REVIEWS.name:
+            reviews, found = read_reviews(other, PLAN_REVIEWS, file, epoch)
         else:
             continue
         diagnostics += found
 
+    if reviews:
+        data.setdefault("plan", {})["reviews"] = reviews
     hints = " ".join(t for t in (table.title, ws.title, path.stem) if t)
     unit_id = unit_id or infer_unit(hints, project)
     round_id = round_id or infer_round(hints, project, unit_id)

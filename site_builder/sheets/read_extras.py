@@ -13,7 +13,13 @@ from typing import Any
 from openpyxl.worksheet.worksheet import Worksheet
 
 from site_builder.diagnostics import Diagnostic, diag
-from site_builder.model.labels import DEPARTMENT, RESPONSIBILITY, REVIEW_OUTCOME
+from site_builder.model.labels import (
+    CADRE_LEVEL,
+    DECIDING_BODY,
+    DEPARTMENT,
+    RESPONSIBILITY,
+    REVIEW_OUTCOME,
+)
 from site_builder.sheets.cells import (
     DEPARTMENT_WORDS,
     OUTCOME_WORDS,
@@ -29,6 +35,7 @@ from site_builder.sheets.cells import (
 from site_builder.sheets.columns import PLAN_ROWS, SheetSpec, normalise_header
 from site_builder.sheets.grid import Group, Table, check_groups, group_rows, group_value, read_table
 from site_builder.sheets.read_ledger import CellReader, evidence_items
+from site_builder.sheets.records import BODY_WORDS, LEVEL_WORDS
 
 PLAN_SCAN_ROWS = 50
 
@@ -103,6 +110,12 @@ def _accountability(reader: CellReader, row: int) -> dict[str, Any]:
         "form": reader.get(row, "form", parse_form),
         "measure": reader.get(row, "measure"),
         "decided_on": reader.date(row, "decided_on"),
+        "decided_by": reader.get(
+            row, "decided_by", lambda v: parse_word(v, BODY_WORDS, DECIDING_BODY)
+        ),
+        "cadre_level": reader.get(
+            row, "cadre_level", lambda v: parse_word(v, LEVEL_WORDS, CADRE_LEVEL)
+        ),
     }
     for key, what in (
         ("person", "被问责人"),

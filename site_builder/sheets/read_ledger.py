@@ -26,12 +26,18 @@ from site_builder.sheets.cells import (
     leading_word,
     lines,
     parse_date,
-    parse_deadline,
     parse_id,
     parse_word,
     text,
 )
 from site_builder.sheets.grid import Group, Table, check_groups, group_rows, group_value
+from site_builder.sheets.records import (
+    answer_ids,
+    cycle_word,
+    deadline_cell,
+    merge_repeated,
+    time_word,
+)
 
 PROGRESS_NOTE = "\n进展："
 _FILE_NOTE = re.compile(r"^(.*?)（文件：(.+)）$", re.S)
@@ -120,6 +126,8 @@ def read_problems(
     problems = [
         _problem(reader, group, position, categories) for position, group in enumerate(groups, 1)
     ]
+    # Rows repeating one problem's 序号 or text are that problem's further measures.
+    problems = merge_repeated(problems, [p.pop("_explicit_id") for p in problems])
     diagnostics = check_groups(table, groups) + reader.diagnostics
     if not groups and not orphans:
         diagnostics.append(table.diag("X015", table.header_row, col=0))
@@ -162,6 +170,8 @@ def _problem(reader: CellReader, group: Group, position: int, categories: list[C
             value("source")[1], "source", lambda v: parse_word(v, SOURCE_WORDS, PROBLEM_SOURCE)
         ),
         "common_code": reader.get(value("common_code")[1], "common_code", code_id),
+        "answers": reader.get(value("answers")[1], "answers", answer_ids) or [],
+        "_explicit_id": pid is not None,
     }
     status_value, status_row = value("problem_status")
     if text(status_value):
@@ -215,7 +225,7 @@ def _measure(reader: CellReader, row: int, position: int) -> tuple[dict, bool]:
         if hit:
             status, word, progress = hit
             closed = word == CLOSED_WORD
-            if status == "done" and completed_on is None:
+            if status in ("done", "stage_done") and completed_on is None:
                 completed_on, progress = bracketed_date(progress, reader.epoch)
         else:
             status = "done" if completed_on else "in_progress"
@@ -224,10 +234,23 @@ def _measure(reader: CellReader, row: int, position: int) -> tuple[dict, bool]:
                     "X012", row, "progress", value=_short(progress), status=MEASURE_STATUS[status]
                 )
             )
+    kind, deadline = reader.get(row, "deadline", lambda v: deadline_cell(v, reader.epoch)) or (
+        None,
+        None,
+    )
+    kind = reader.get(row, "time_limit", time_word) or kind
+    stage_due = reader.date(row, "stage_due")
+    if kind == "long_term" and stage_due is None:
+        # “长期坚持（2021年6月30日前阶段性完成）”: the date is the stage's.
+        stage_due, deadline = deadline, None
     measure = {
         "id": mid or f"M{position}",
         "text": reader.get(row, "text"),
-        "deadline": reader.get(row, "deadline", lambda v: parse_deadline(v, reader.epoch)),
+        "time_limit": kind,
+        "deadline": deadline,
+        "stage_goal": reader.get(row, "stage_goal"),
+        "stage_due": stage_due,
+        "review_cycle": reader.get(row, "review_cycle", cycle_word),
         # 责任人 and 责任单位 make one owner, “王芳（党政办）”, as ledgers write it.
         "owner": f"{owner}（{unit}）" if owner and unit else owner or unit,
         "leader": reader.get(row, "leader"),

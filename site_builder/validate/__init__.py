@@ -11,9 +11,13 @@ from collections.abc import Callable, Iterable
 from site_builder.diagnostics import Diagnostic, sort_key
 from site_builder.model import Project
 from site_builder.validate import (
+    clues,
     evaluation,
+    feedback,
     ledger_rules,
+    measures,
     outputs,
+    plan_reviews,
     references,
     sensitive,
     signer_keys,
@@ -41,6 +45,13 @@ CHECKS: list[Check] = [
     ledger_rules.accountability_rules,
     ledger_rules.future_closures,
     ledger_rules.report_rules,
+    feedback.feedback_lists,
+    feedback.answers,
+    measures.time_limits,
+    measures.postponements,
+    measures.authority,
+    plan_reviews.plan_reviews,
+    clues.clues,
     evaluation.rubrics,
     evaluation.evaluations,
     evaluation.bulletins,

@@ -86,7 +86,7 @@ def closure_rules(project: Project) -> Iterator[Diagnostic]:
                 if not problem.closed_on:
                     yield diag("L003", **_at(problem), problem=problem.id)
                 for measure in active:
-                    if measure.status != "done":
+                    if not measure.complete:
                         yield diag(
                             "L001",
                             **_at(measure),
@@ -95,7 +95,7 @@ def closure_rules(project: Project) -> Iterator[Diagnostic]:
                             status=MEASURE_STATUS[measure.status],
                         )
                 # L002 already names each done measure without evidence.
-                undone = [m for m in active if m.status != "done"]
+                undone = [m for m in active if not m.complete]
                 if active and undone and not any(m.evidence for m in active):
                     yield diag("L009", **_at(problem), problem=problem.id)
             elif problem.closed_on:
@@ -109,7 +109,7 @@ def closure_rules(project: Project) -> Iterator[Diagnostic]:
                 yield diag("L006", **_at(problem), item=f"问题 {problem.id}")
             for measure in problem.measures:
                 ref = _mref(problem.id, measure)
-                if measure.status == "done":
+                if measure.complete:
                     if not measure.completed_on:
                         yield diag("L005", **_at(measure), measure=ref)
                     if not measure.evidence:
@@ -147,7 +147,7 @@ def plan_rules(project: Project) -> Iterator[Diagnostic]:
                 yield diag("P001", **_at(problem), problem=problem.id)
             for measure in active:
                 ref = _mref(problem.id, measure)
-                if not measure.deadline:
+                if not measure.deadline and measure.time_limit != "long_term":
                     yield diag("P002", **_at(measure), measure=ref)
                 if not measure.owner:
                     yield diag("P003", **_at(measure), measure=ref)
