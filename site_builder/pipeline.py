@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from site_builder.audience import for_audience
-from site_builder.diagnostics import Diagnostic, has_errors, sort_key
+from site_builder.audience import INTERNAL, Audience, AudienceKind, for_audience, unknown_units
+from site_builder.diagnostics import Diagnostic, diag, has_errors, sort_key
 from site_builder.history import read_history
 from site_builder.history.evidence import missing_evidence
 from site_builder.load import load_project
@@ -89,7 +89,7 @@ def build(
     as_of: date | None = None,
     keep_going: bool = False,
     verbose: bool = False,
-    audience: str = "internal",
+    audience: Audience = INTERNAL,
     acknowledge_rewrite: bool = False,
 ) -> BuildResult:
     """Build the site of the ledger repository at ``root`` into ``out/site``.
@@ -100,11 +100,18 @@ def build(
     timings = Timings()
     project, diagnostics = check_project(root, timings)
     result = BuildResult(project, diagnostics, timings=timings)
+    if unknown := unknown_units(audience, project):
+        # Never built, even with --keep-going: a unit's site made of nothing would mislead.
+        result.diagnostics = [diag("C002", "rounds/units.yml", units="、".join(unknown))]
+        return result
     if has_errors(diagnostics) and not keep_going:
         return result
     out.mkdir(parents=True, exist_ok=True)
     # Stops (HistoryRewritten) if the last site's commit left HEAD's history unacknowledged.
-    stamp = stamp_build(root, out, audience, acknowledge_rewrite)
+    stamp = stamp_build(root, out, str(audience), acknowledge_rewrite)
+    if audience.kind is not AudienceKind.INTERNAL:
+        # Who acknowledged a rewrite is a login on the build machine: not for other readers.
+        stamp.rewrites = [{**r, "acknowledged_by": "（不公开）"} for r in stamp.rewrites]
     with timings.stage("读取历史"):
         history, found = read_history(root, project.signers)
         result.diagnostics = diagnostics = sorted(diagnostics + found, key=sort_key)
@@ -121,7 +128,7 @@ def build(
             site = build_site_data(
                 shown, shown_diagnostics, when, history, guides_dir=root / "docs" / "guide"
             )
-            site.build = stamp.as_dict()
+            site.build = {**stamp.as_dict(), "audience_label": audience.label}
         with timings.stage("生成页面"):
             tree = render_docs(site, out / "docs")
             write_build_info(tree.docs_dir, stamp)

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from site_builder import __version__, pipeline
+from site_builder.audience import INTERNAL, Audience, parse_audience
 from site_builder.cli.output import existing_root, print_diagnostics, summary
 from site_builder.diagnostics import has_errors
 from site_builder.site import SiteError
@@ -26,6 +27,13 @@ def _as_of(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期“{text}”无法识别，请写成 2020-12-31") from None
+
+
+def _audience(text: str) -> Audience:
+    try:
+        return parse_audience(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -53,9 +61,12 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--verbose", action="store_true", help="显示站点引擎的日志")
         p.add_argument(
             "--audience",
-            choices=["internal", "public"],
-            default="internal",
-            help="internal（默认）为内部版；public 为公开版，隐去被问责人、问题线索和信访详情及设置中的敏感字段",
+            type=_audience,
+            default=INTERNAL,
+            metavar="范围",
+            help="internal（默认）为内部版；unit:单位编号[,…] 为单位版，只含这些单位的台账、"
+            "共性问题清单和典型案例；public 为公开版，被问责人姓名一律写作“刘某某”，"
+            "隐去修改人和审批人、问题线索和信访详情及设置中的敏感字段",
         )
         p.add_argument(
             "--acknowledge-rewrite",

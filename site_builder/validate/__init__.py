@@ -10,7 +10,14 @@ from collections.abc import Callable, Iterable
 
 from site_builder.diagnostics import Diagnostic, sort_key
 from site_builder.model import Project
-from site_builder.validate import evaluation, ledger_rules, outputs, references, sensitive
+from site_builder.validate import (
+    evaluation,
+    ledger_rules,
+    names,
+    outputs,
+    references,
+    sensitive,
+)
 
 Check = Callable[[Project], Iterable[Diagnostic]]
 
@@ -35,6 +42,7 @@ CHECKS: list[Check] = [
     evaluation.rubrics,
     evaluation.evaluations,
     evaluation.bulletins,
+    names.names_in_free_text,
 ]
 
 
