@@ -20,7 +20,14 @@ import pytest
 import security_figures
 from pydantic import BaseModel
 
-from site_builder.audience import HIDDEN, for_audience, sensitive_paths, sensitive_values
+from site_builder.audience import (
+    HIDDEN,
+    PUBLIC,
+    for_audience,
+    parse_audience,
+    sensitive_paths,
+    sensitive_values,
+)
 from site_builder.history import History
 from site_builder.pipeline import build, check_project
 from site_builder.render import render_docs
@@ -100,7 +107,7 @@ def public_sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_public_sample_site_holds_no_sensitive_value(public_sample_site: Path, tmp_path) -> None:
     project, diagnostics = check_project(ROOT)
     values = sorted(sensitive_values(project))
-    public, _, _ = for_audience("public", project, History(), diagnostics)
+    public, _, _ = for_audience(PUBLIC, project, History(), diagnostics)
     published = published_text(public)
     # A value also typed into a field the public site shows on purpose (a principal who
     # signed the receipt and was later held accountable; a post named in a case) is not
@@ -161,7 +168,7 @@ def test_history_values_from_sensitive_fields_are_hidden(make_repo, tmp_path) ->
     )
     repo.commit({"ledgers/r1/wcjd.yml": ledger}, "调整责任人")
     for audience, shown in (("internal", True), ("public", False)):
-        result = build(repo.root, tmp_path / audience, as_of=date(2017, 12, 1), audience=audience)
+        result = build(repo.root, tmp_path / audience, as_of=date(2017, 12, 1), audience=parse_audience(audience))
         assert result.site_dir is not None
         page = (result.site_dir / "units/r1/wcjd/index.html").read_text(encoding="utf-8")
         assert ("赵雪梅" in page) is shown and ("王芳" in page) is shown, audience

@@ -95,6 +95,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json", "github"], default="text")
     p.set_defaults(func=cmd_check_change)
 
+    p = sub.add_parser(
+        "check-workflows", help="检查 CI 工作流：发布到公网的站点必须是公开版（--audience public）"
+    )
+    p.add_argument("--root", default=".")
+    p.add_argument("--format", choices=["text", "json", "github"], default="text")
+    p.set_defaults(func=cmd_check_workflows)
+
     p = sub.add_parser("signoff", help="审批人签核合并一个分支（无网页界面时使用）")
     p.add_argument("branch")
     p.add_argument(
@@ -204,6 +211,19 @@ def cmd_check_change(args: argparse.Namespace) -> int:
     from site_builder.cli.history import print_check_change
 
     return print_check_change(Path(args.root), args.range, args.format)
+
+
+def cmd_check_workflows(args: argparse.Namespace) -> int:
+    from site_builder.workflows import check_workflows, workflow_files
+
+    root = existing_root(args.root)
+    if root is None:
+        return 2
+    found = check_workflows(root)
+    print_diagnostics(found, args.format)
+    if args.format == "text" and not found:
+        print(f"已检查 {len(workflow_files(root))} 个工作流：没有把非公开版发布到公网的任务。")
+    return 1 if has_errors(found) else 0
 
 
 def cmd_signoff(args: argparse.Namespace) -> int:
