@@ -85,6 +85,7 @@ def parse_audience(text: str) -> Audience:
 def unknown_units(audience: Audience, project: Project) -> list[str]:
     return sorted(u for u in audience.units if u not in project.unit_by_id)
 
+
 # Left out of every public build, whatever the settings say (when the field exists).
 ALWAYS_HIDDEN = (
     "problems.accountability.person",  # 被问责人
@@ -135,6 +136,13 @@ def for_audience(
     public = masker.mask_project(dataclasses.replace(project, **changes))
     events = [_public_event(_hide_event(e, paths, hidden_values), masker) for e in history.events]
     return public, dataclasses.replace(history, events=events), []
+
+
+def public_text(audience: Audience, project: Project) -> NameMasker | None:
+    """The masker for text that is not a record (the guides), or None if none is needed."""
+    if audience.kind is not AudienceKind.PUBLIC:
+        return None
+    return NameMasker(frozenset(accountable_names(project)))
 
 
 def _for_units(

@@ -24,11 +24,12 @@ from pydantic import BaseModel
 from site_builder.model import Project
 
 # Two-character surnames still in use; a name starting with one keeps both characters.
-COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 "
-    "南宫 西门 百里 呼延 赫连 澹台 公冶 宗政 濮阳 太史 申屠 钟离 闻人 万俟 单于 司空 淳于 "
-    "仲孙 第五 梁丘 左丘 东郭 拓跋 完颜 颛孙 壤驷 谷梁 乐正 漆雕 巫马 鲜于 闾丘 亓官 司寇".split()
+_COMPOUND = (
+    "欧阳司马诸葛上官东方皇甫尉迟公孙慕容长孙宇文司徒夏侯轩辕令狐端木独孤"
+    "南宫西门百里呼延赫连澹台公冶宗政濮阳太史申屠钟离闻人万俟单于司空淳于"
+    "仲孙第五梁丘左丘东郭拓跋完颜颛孙壤驷谷梁乐正漆雕巫马鲜于闾丘亓官司寇"
 )
+COMPOUND_SURNAMES = frozenset(_COMPOUND[i : i + 2] for i in range(0, len(_COMPOUND), 2))
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 # A person as written in a ledger: the name, then optionally a post in brackets.
 _NAME = re.compile(rf"^\s*([{_HAN}]{{2,5}}(?:·[{_HAN}]{{1,8}})?)(?=$|[\s（(，,、/])")

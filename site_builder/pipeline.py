@@ -6,6 +6,7 @@ The CLI calls these functions and prints.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import time
 from collections.abc import Iterator
@@ -14,7 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from site_builder.audience import INTERNAL, Audience, AudienceKind, for_audience, unknown_units
+from site_builder.audience import (
+    INTERNAL,
+    Audience,
+    AudienceKind,
+    for_audience,
+    public_text,
+    unknown_units,
+)
 from site_builder.diagnostics import Diagnostic, diag, has_errors, sort_key
 from site_builder.history import read_history
 from site_builder.history.evidence import missing_evidence
@@ -128,6 +136,11 @@ def build(
             site = build_site_data(
                 shown, shown_diagnostics, when, history, guides_dir=root / "docs" / "guide"
             )
+            if masker := public_text(audience, project):
+                # The guides are copied into the site: a name in an example is masked too.
+                site.guides = [
+                    dataclasses.replace(g, content=masker.mask(g.content)) for g in site.guides
+                ]
             site.build = {**stamp.as_dict(), "audience_label": audience.label}
         with timings.stage("生成页面"):
             tree = render_docs(site, out / "docs")

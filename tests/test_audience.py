@@ -82,11 +82,20 @@ def find_values(folder: Path, values: list[str]) -> tuple[dict[str, list[str]], 
     """value -> files of ``folder`` holding it (in any form); and how many files were read."""
     found: dict[str, list[str]] = {}
     files = [p for p in sorted(folder.rglob("*")) if p.is_file()]
+    needles: dict[str, list[str]] = {}
+    for value in values:
+        needles.setdefault(_GAPS.sub("", value), []).append(value)
+    # One pass per text: a lookahead at every position finds overlapping needles too
+    # (only the longest of those that start at the same place).
+    ordered = sorted(needles, key=len, reverse=True)
+    pattern = re.compile("(?=(" + "|".join(map(re.escape, ordered)) + "))") if ordered else None
     for path in files:
-        forms = readable_forms(path.read_bytes(), path.name)
-        for value in values:
-            needle = _GAPS.sub("", value)
-            if any(needle in form for form in forms):
+        if pattern is None:
+            break
+        hits = {m.group(1) for form in readable_forms(path.read_bytes(), path.name)
+                for m in pattern.finditer(form)}  # fmt: skip
+        for needle in hits:
+            for value in needles[needle]:
                 found.setdefault(value, []).append(path.relative_to(folder).as_posix())
     return found, len(files)
 
@@ -168,7 +177,12 @@ def test_history_values_from_sensitive_fields_are_hidden(make_repo, tmp_path) ->
     )
     repo.commit({"ledgers/r1/wcjd.yml": ledger}, "调整责任人")
     for audience, shown in (("internal", True), ("public", False)):
-        result = build(repo.root, tmp_path / audience, as_of=date(2017, 12, 1), audience=parse_audience(audience))
+        result = build(
+            repo.root,
+            tmp_path / audience,
+            as_of=date(2017, 12, 1),
+            audience=parse_audience(audience),
+        )
         assert result.site_dir is not None
         page = (result.site_dir / "units/r1/wcjd/index.html").read_text(encoding="utf-8")
         assert ("赵雪梅" in page) is shown and ("王芳" in page) is shown, audience

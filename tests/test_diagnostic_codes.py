@@ -303,6 +303,8 @@ HISTORY_CASES |= {"H006"}
 SPREADSHEET_CASES = {f"X{n:03d}" for n in range(1, 18)}
 # E codes come from rubrics and evaluation records; test_evaluation.py triggers each.
 EVALUATION_CASES = {f"E{n:03d}" for n in range(1, 20)}
+# C codes: test_masking.py (C001 at its line, C002 from a build), test_publishing.py (C003).
+CONFIDENTIALITY_CASES = {"C001", "C002", "C003"}
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
@@ -315,7 +317,12 @@ def test_code_is_triggered_at_its_line(make_repo, code: str) -> None:
 
 def test_every_catalogue_code_has_a_case() -> None:
     assert set(CATALOGUE) == (
-        set(CASES) | FILESYSTEM_CASES | HISTORY_CASES | SPREADSHEET_CASES | EVALUATION_CASES
+        set(CASES)
+        | FILESYSTEM_CASES
+        | HISTORY_CASES
+        | SPREADSHEET_CASES
+        | EVALUATION_CASES
+        | CONFIDENTIALITY_CASES
     )
 
 
