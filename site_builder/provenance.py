@@ -19,6 +19,7 @@ from typing import Any
 
 from site_builder import __version__
 from site_builder.history.lineage import lineage
+from site_builder.purge import accepted_purge
 from site_builder.site import SiteError
 
 BUILD_INFO = "build-info.json"
@@ -66,8 +67,13 @@ def stamp_build(root: Path, out: Path, audience: str, acknowledge_rewrite: bool)
     found = lineage(root, recorded)
     rewrites = [r for r in before.get("rewrites", []) if isinstance(r, dict)]
     if found.rewritten:
-        if not acknowledge_rewrite:
+        # A recorded purge (rectify purge) accepts exactly its own rewrite, nothing else.
+        purged = accepted_purge(root, recorded, lambda sha: lineage(root, sha).descends)
+        if purged is None and not acknowledge_rewrite:
             raise HistoryRewritten(_refusal(recorded, before.get("built_at"), found))
+        by = _operator() if purged is None else (
+            f"清除记录 {purged.get('id')}（{purged.get('class')}，{purged.get('approved_by')} 批准）"
+        )  # fmt: skip
         rewrites.append(
             {
                 "previous": recorded,
@@ -75,7 +81,8 @@ def stamp_build(root: Path, out: Path, audience: str, acknowledge_rewrite: bool)
                 "previous_exists": found.previous_exists,
                 "head": found.head,
                 "acknowledged_at": now,
-                "acknowledged_by": _operator(),
+                "acknowledged_by": by,
+                **({"purge": purged.get("id")} if purged else {}),
             }
         )
     previous = {"commit": recorded, "built_at": before.get("built_at")} if recorded else None

@@ -8,10 +8,12 @@ import contextlib
 import dataclasses
 import gzip
 import html
+import io
 import json
 import re
 import subprocess
 import sys
+import zipfile
 from datetime import date
 from pathlib import Path
 from urllib.parse import unquote
@@ -35,6 +37,7 @@ from site_builder.render.views import build_site_data
 
 from conftest import BASE_FILES, PAGEFIND_FILES, ROOT, pagefind_payload
 
+_TAGS = re.compile(rb"<[^>]*>")
 _GAPS = re.compile(r"[\s\u200b\u3000]+")  # the search index joins Chinese words with U+200B
 
 
@@ -44,6 +47,10 @@ def readable_forms(raw: bytes, name: str) -> list[str]:
         raw = gzip.decompress(raw)
     if name.endswith(PAGEFIND_FILES):
         raw = pagefind_payload(raw, name)
+    if raw[:4] == b"PK\x03\x04":  # .docx, .xlsx: XML parts in a zip; runs split words
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            raw = b"\n".join(archive.read(n) for n in archive.namelist())
+        raw += _TAGS.sub(b"", raw)
     text = raw.decode("utf-8", "ignore")
     forms = [text, html.unescape(text), unquote(text)]
     with contextlib.suppress(ValueError):  # \uXXXX escapes in JSON (search index, downloads)

@@ -102,6 +102,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json", "github"], default="text")
     p.set_defaults(func=cmd_check_workflows)
 
+    p = sub.add_parser("purge", help="从全部历史中清除误提交的内容（如举报人姓名），并留下清除记录")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--value", help="要清除的文字（在所有提交的文件和提交说明中替换）")
+    what.add_argument("--path", help="要清除的文件（仓库内路径，从所有提交中删除）")
+    p.add_argument("--class", dest="data_class", required=True, help="数据类别，如“举报人信息”")
+    p.add_argument("--reason", required=True, help="清除原因")
+    p.add_argument("--approved-by", required=True, help="批准人，如“陈丽华（区委巡察办主任）”")
+    p.add_argument("--root", default=".")
+    p.set_defaults(func=cmd_purge)
+
     p = sub.add_parser("signoff", help="审批人签核合并一个分支（无网页界面时使用）")
     p.add_argument("branch")
     p.add_argument(
@@ -224,6 +234,31 @@ def cmd_check_workflows(args: argparse.Namespace) -> int:
     if args.format == "text" and not found:
         print(f"已检查 {len(workflow_files(root))} 个工作流：没有把非公开版发布到公网的任务。")
     return 1 if has_errors(found) else 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from site_builder.purge import PurgeError, purge
+
+    root = existing_root(args.root)
+    if root is None:
+        return 2
+    try:
+        done = purge(
+            root, value=args.value, path=args.path, data_class=args.data_class,
+            reason=args.reason, approved_by=args.approved_by,
+        )  # fmt: skip
+    except PurgeError as exc:
+        print(f"未清除：{exc}", file=sys.stderr)
+        return 1
+    print(f"已改写 {done.rewritten} 个提交，清除记录：{done.record}")
+    if done.unsigned:
+        print(f"其中 {len(done.unsigned)} 个提交原有签名，改写后签名不再有效（已记入清除记录）。")
+    print(
+        "下一步：核对后强制推送（git push --force --all 和 --tags；git-filter-repo 已移除 origin，"
+        "需先 git remote add origin <地址>），并通知所有人删除旧克隆、重新克隆。"
+        "下一次生成站点会认可这一次改写，并在站点上显示清除记录。"
+    )
+    return 0
 
 
 def cmd_signoff(args: argparse.Namespace) -> int:
