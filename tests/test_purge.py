@@ -11,12 +11,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from gitrepo import GitRepo
 
 from site_builder.pipeline import build
 from site_builder.provenance import HistoryRewritten
 
 from conftest import BASE_FILES
+from gitrepo import GitRepo
 
 SECRET = "赵秀兰"
 LEAKED = BASE_FILES["ledgers/r1/wcjd.yml"].replace(
