@@ -89,20 +89,12 @@ def find_values(folder: Path, values: list[str]) -> tuple[dict[str, list[str]], 
     """value -> files of ``folder`` holding it (in any form); and how many files were read."""
     found: dict[str, list[str]] = {}
     files = [p for p in sorted(folder.rglob("*")) if p.is_file()]
-    needles: dict[str, list[str]] = {}
-    for value in values:
-        needles.setdefault(_GAPS.sub("", value), []).append(value)
-    # One pass per text: a lookahead at every position finds overlapping needles too
-    # (only the longest of those that start at the same place).
-    ordered = sorted(needles, key=len, reverse=True)
-    pattern = re.compile("(?=(" + "|".join(map(re.escape, ordered)) + "))") if ordered else None
+    needles = [(value, _GAPS.sub("", value)) for value in values]
     for path in files:
-        if pattern is None:
-            break
-        hits = {m.group(1) for form in readable_forms(path.read_bytes(), path.name)
-                for m in pattern.finditer(form)}  # fmt: skip
-        for needle in hits:
-            for value in needles[needle]:
+        # Each distinct form once, joined: one substring search per value and file.
+        text = "\0".join(dict.fromkeys(readable_forms(path.read_bytes(), path.name)))
+        for value, needle in needles:
+            if needle in text:
                 found.setdefault(value, []).append(path.relative_to(folder).as_posix())
     return found, len(files)
 
