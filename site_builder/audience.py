@@ -1,4 +1,10 @@
-"""Who a build is for: the internal site shows everything; a public one leaves fields out.
+"""Who a build is for: the internal site shows everything; the others leave things out.
+
+``--audience`` is parsed once, at the CLI, into an ``Audience`` (a kind and a set of
+unit ids). A unit audience (``unit:wcjd,jyj``, for a unit's 整改联络员) sees its own
+ledgers of every round, the common-problem catalogue and the typical cases, and
+nothing of other units: their ledgers, evaluations, self-checks and history are left
+out before analysis, so no page, download or index can hold them.
 
 A public build (``rectify build --audience public``) hides, before any analysis or
 rendering, the fields that identify people held accountable, the details of problem
@@ -7,24 +13,78 @@ records keep their shape (an accountability entry stays, its person reads
 "（不公开）"), so counts, warnings and downloads are computed as usual from data that
 no longer holds the values. History events whose old or new value came from such a
 field, or quotes one of its values, are hidden the same way; diagnostics (which
-quote values) are left out of a public site.
+quote values) are left out of a public site. The public build also masks the names
+of people held accountable wherever they occur (``masking.py``: 刘海涛 → 刘某某) and
+hides who edited and approved each change, keeping whether a closure was confirmed.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
 
 from site_builder.diagnostics import Diagnostic
 from site_builder.history import Event, History, Kind
+from site_builder.history.signoff import SignOff
+from site_builder.masking import NameMasker, accountable_names
 from site_builder.model import Project
 from site_builder.model.fieldpaths import FieldPath, is_free_text, record_kinds, resolve
 
-AUDIENCES = {"internal": "内部版", "public": "公开版"}
 HIDDEN = "（不公开）"
+
+
+class AudienceKind(StrEnum):
+    INTERNAL = "internal"
+    UNIT = "unit"
+    PUBLIC = "public"
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who a site is for; ``units`` only for the unit kind (never empty there)."""
+
+    kind: AudienceKind
+    units: frozenset[str] = frozenset()
+
+    def __str__(self) -> str:
+        if self.kind is AudienceKind.UNIT:
+            return "unit:" + ",".join(sorted(self.units))
+        return str(self.kind)
+
+    @property
+    def label(self) -> str:
+        if self.kind is AudienceKind.UNIT:
+            return "单位版（" + "、".join(sorted(self.units)) + "）"
+        return {AudienceKind.INTERNAL: "内部版", AudienceKind.PUBLIC: "公开版"}[self.kind]
+
+
+INTERNAL = Audience(AudienceKind.INTERNAL)
+PUBLIC = Audience(AudienceKind.PUBLIC)
+_UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def parse_audience(text: str) -> Audience:
+    """``internal``, ``public`` or ``unit:<id>[,<id>…]``; ValueError with a Chinese reason."""
+    value = text.strip()
+    if value in ("internal", "public"):
+        return Audience(AudienceKind(value))
+    if value.startswith("unit:"):
+        ids = [part.strip() for part in value[len("unit:") :].split(",")]
+        if ids and all(_UNIT_ID.match(i) for i in ids):
+            return Audience(AudienceKind.UNIT, frozenset(ids))
+        raise ValueError(f"“{text}”中的单位编号无效：写成 unit:单位编号，多个单位用逗号分隔")
+    raise ValueError(f"“{text}”不是有效的范围：可选 internal、public 或 unit:单位编号[,单位编号…]")
+
+
+def unknown_units(audience: Audience, project: Project) -> list[str]:
+    return sorted(u for u in audience.units if u not in project.unit_by_id)
+
 
 # Left out of every public build, whatever the settings say (when the field exists).
 ALWAYS_HIDDEN = (
@@ -62,22 +122,63 @@ def sensitive_paths(project: Project) -> list[FieldPath]:
 
 
 def for_audience(
-    audience: str, project: Project, history: History, diagnostics: list[Diagnostic]
+    audience: Audience, project: Project, history: History, diagnostics: list[Diagnostic]
 ) -> tuple[Project, History, list[Diagnostic]]:
     """The project, history and diagnostics a site for ``audience`` may show."""
-    if audience not in AUDIENCES:
-        raise ValueError(f"unknown audience {audience!r}")
-    if audience == "internal":
+    if audience.kind is AudienceKind.INTERNAL:
         return project, history, diagnostics
+    if audience.kind is AudienceKind.UNIT:
+        return _for_units(audience.units, project, history, diagnostics)
+    masker = NameMasker(frozenset(accountable_names(project)))
     paths = sensitive_paths(project)
     hidden_values: set[str] = set()
     changes: dict[str, list[Any]] = {}
     for path in paths:
         records = changes.get(path.records, getattr(project, path.records))
         changes[path.records] = [_hide(r, path.steps, hidden_values) for r in records]
-    public = dataclasses.replace(project, **changes)
-    events = [_hide_event(e, paths, hidden_values) for e in history.events]
+    public = masker.mask_project(dataclasses.replace(project, **changes))
+    events = [_public_event(_hide_event(e, paths, hidden_values), masker) for e in history.events]
     return public, dataclasses.replace(history, events=events), []
+
+
+def public_text(audience: Audience, project: Project) -> NameMasker | None:
+    """The masker for text that is not a record (the guides), or None if none is needed."""
+    if audience.kind is not AudienceKind.PUBLIC:
+        return None
+    return NameMasker(frozenset(accountable_names(project)))
+
+
+def _for_units(
+    units: frozenset[str], project: Project, history: History, diagnostics: list[Diagnostic]
+) -> tuple[Project, History, list[Diagnostic]]:
+    """Only ``units``' own records; the catalogue and the cases stay, with other units'
+    people held accountable masked in them."""
+    own = [led for led in project.ledgers if led.unit in units]
+    others = dataclasses.replace(project, ledgers=[x for x in project.ledgers if x not in own])
+    masker = NameMasker(frozenset(accountable_names(others) - accountable_names(
+        dataclasses.replace(project, ledgers=own))))  # fmt: skip
+    rounds = []
+    for round_ in project.rounds:
+        teams = [
+            t.model_copy(update={"units": [e for e in t.units if e.unit in units]})
+            for t in round_.teams
+        ]
+        rounds.append(round_.model_copy(update={"teams": [t for t in teams if t.units]}))
+    shown = dataclasses.replace(
+        project,
+        units=[u for u in project.units if u.id in units],
+        rounds=rounds,
+        ledgers=own,
+        self_checks=[s for s in project.self_checks if s.unit in units],
+        evaluations=[e for e in project.evaluations if e.unit in units],
+        cases=masker.mask_value(project.cases),
+        bulletins=masker.mask_value(project.bulletins),
+    )
+    keys = {led.key for led in own}
+    events = [e for e in history.events if e.ledger in keys]
+    files = {led.src.file for led in own}
+    kept = [d for d in diagnostics if d.file in files]
+    return shown, dataclasses.replace(history, events=events), kept
 
 
 def sensitive_values(project: Project) -> set[str]:
@@ -143,6 +244,20 @@ def _collect(value: Any, found: set[str]) -> None:
         for name in type(value).model_fields:
             if name != "src":
                 _collect(getattr(value, name), found)
+
+
+def _public_event(event: Event, masker: NameMasker) -> Event:
+    """Who wrote and who approved are left out; whether it was confirmed stays."""
+    signoff = SignOff(event.signoff.state, event.signoff.commit, via=event.signoff.via)
+    return dataclasses.replace(
+        event,
+        author=HIDDEN,
+        author_email="",
+        subject="",
+        old=masker.mask(event.old) if event.old else event.old,
+        new=masker.mask(event.new) if event.new else event.new,
+        signoff=signoff,
+    )
 
 
 # --- History ----------------------------------------------------------------------------

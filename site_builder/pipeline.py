@@ -6,6 +6,7 @@ The CLI calls these functions and prints.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import time
 from collections.abc import Callable, Iterator
@@ -14,10 +15,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from site_builder.audience import for_audience
+from site_builder.audience import (
+    INTERNAL,
+    Audience,
+    AudienceKind,
+    for_audience,
+    public_text,
+    unknown_units,
+)
 from site_builder.buildlock import DEFAULT_WAIT, build_lock
-from site_builder.diagnostics import Diagnostic, has_errors, sort_key
-from site_builder.diagnostics.core import diag
+from site_builder.diagnostics import Diagnostic, diag, has_errors, sort_key
 from site_builder.history import read_history
 from site_builder.history.evidence import missing_evidence
 from site_builder.load import load_project
@@ -95,7 +102,7 @@ def build(
     as_of: date | None = None,
     keep_going: bool = False,
     verbose: bool = False,
-    audience: str = "internal",
+    audience: Audience = INTERNAL,
     acknowledgement: Acknowledgement | None = None,
     last_published: str | None = None,
     wait: float = DEFAULT_WAIT,
@@ -110,6 +117,10 @@ def build(
     timings = Timings()
     project, diagnostics = check_project(root, timings)
     result = BuildResult(project, diagnostics, timings=timings)
+    if unknown := unknown_units(audience, project):
+        # Never built, even with --keep-going: a unit's site made of nothing would mislead.
+        result.diagnostics = [diag("C002", "rounds/units.yml", units="、".join(unknown))]
+        return result
     if has_errors(diagnostics) and not keep_going:
         return result
     with build_lock(out, wait, on_wait) as lock:
@@ -128,19 +139,22 @@ def _build_locked(
     result: BuildResult,
     as_of: date | None,
     verbose: bool,
-    audience: str,
+    audience: Audience,
     acknowledgement: Acknowledgement | None,
     last_published: str | None,
 ) -> None:
     project, timings = result.project, result.timings
     # Stops if a previous site's commit left HEAD's history and nobody acknowledged it.
-    provenance = check_provenance(root, out, audience, acknowledgement, last_published)
+    provenance = check_provenance(root, out, str(audience), acknowledgement, last_published)
     notes = [d for d in provenance.diagnostics if not has_errors([d])]
     result.diagnostics = diagnostics = sorted(result.diagnostics + notes, key=sort_key)
     if provenance.stamp is None:
         result.refusal = [d for d in provenance.diagnostics if has_errors([d])]
         return
     stamp = provenance.stamp
+    if audience.kind is not AudienceKind.INTERNAL:
+        # Who acknowledged a rewrite is a login on the build machine: not for other readers.
+        stamp.rewrites = [{**r, "acknowledged_by": "（不公开）"} for r in stamp.rewrites]
     with timings.stage("读取历史"):
         history, found = read_history(root, project.signers)
         result.diagnostics = diagnostics = sorted(diagnostics + found, key=sort_key)
@@ -157,7 +171,12 @@ def _build_locked(
             site = build_site_data(
                 shown, shown_diagnostics, when, history, guides_dir=root / "docs" / "guide"
             )
-            site.build = stamp.as_dict()
+            if masker := public_text(audience, project):
+                # The guides are copied into the site: a name in an example is masked too.
+                site.guides = [
+                    dataclasses.replace(g, content=masker.mask(g.content)) for g in site.guides
+                ]
+            site.build = {**stamp.as_dict(), "audience_label": audience.label}
         with timings.stage("生成页面"):
             tree = render_docs(site, out / "docs")
             write_build_info(tree.docs_dir, stamp)

@@ -26,6 +26,7 @@ from site_builder.anchor import Anchor, AnchorUnreadable, local_anchor, publishe
 from site_builder.diagnostics import Diagnostic
 from site_builder.diagnostics.core import diag
 from site_builder.history.lineage import Lineage, lineage
+from site_builder.purge import accepted_purge
 
 BUILD_INFO = "build-info.json"
 
@@ -99,6 +100,7 @@ def check_provenance(
             if not published.found:
                 notes.append(diag("H032", file=last_published))
     head = lineage(root, None)
+    purges: list[dict[str, Any]] = []
     checked: set[str] = set()
     for anchor in anchors:
         if not anchor.found or anchor.commit is None or anchor.commit in checked:
@@ -106,6 +108,11 @@ def check_provenance(
         checked.add(anchor.commit)
         found = lineage(root, anchor.commit)
         if found.rewritten:
+            # A recorded purge (rectify purge) accepts exactly its own rewrite, nothing else.
+            purged = accepted_purge(root, anchor.commit, lambda sha: lineage(root, sha).descends)
+            if purged is not None:
+                purges.append(_purged(anchor, purged, head.head, now))
+                continue
             # HEAD behind the recorded commit: an older checkout, or main reset back.
             refusals.append(_behind(anchor, found) if found.behind else _refusal(anchor, found))
             acknowledged.append(
@@ -118,7 +125,7 @@ def check_provenance(
             )
     if refusals and acknowledgement is None:
         return Provenance(None, notes + refusals)
-    rewrites = _carried(anchors)
+    rewrites = _carried(anchors) + [p for p in purges if p not in _carried(anchors)]
     for entry in acknowledged:
         assert acknowledgement is not None  # refusals without one returned above
         rewrites.append(
@@ -148,6 +155,22 @@ def write_build_info(docs_dir: Path, stamp: BuildStamp) -> None:
     """Put the record in the docs tree, so the engine copies it into the site."""
     data = json.dumps(stamp.as_dict(), ensure_ascii=False, indent=2)
     (docs_dir / BUILD_INFO).write_text(data + "\n", encoding="utf-8")
+
+
+def _purged(anchor: Anchor, record: dict[str, Any], head: str | None, now: str) -> dict[str, Any]:
+    """The site's note of a rewrite that a purge record accounts for."""
+    by = f"清除记录 {record.get('id')}（{record.get('class')}，{record.get('approved_by')} 批准）"
+    return {
+        "previous": anchor.commit,
+        "head": head,
+        "previous_exists": False,
+        "previous_built_at": anchor.built_at,
+        "acknowledged_at": now,
+        "acknowledged_by": by,
+        "reason": f"按清除记录 {record.get('id')} 从历史中清除不应提交的内容",
+        "anchor": anchor.source,
+        "problem": None,
+    }
 
 
 def _carried(anchors: list[Anchor]) -> list[dict[str, Any]]:

@@ -375,6 +375,8 @@ SPREADSHEET_CASES = {f"X{n:03d}" for n in range(1, 18)}
 SPREADSHEET_CASES |= {f"X{n:03d}" for n in range(18, 29)}
 # E codes come from rubrics and evaluation records; test_evaluation.py triggers each.
 EVALUATION_CASES = {f"E{n:03d}" for n in range(1, 20)}
+# C codes: test_masking.py (C001 at its line, C002 from a build), test_publishing.py (C003).
+CONFIDENTIALITY_CASES = {"C001", "C002", "C003"}
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
@@ -393,6 +395,7 @@ def test_every_catalogue_code_has_a_case() -> None:
         | HISTORY_CASES
         | SPREADSHEET_CASES
         | EVALUATION_CASES
+        | CONFIDENTIALITY_CASES
     )
 
 

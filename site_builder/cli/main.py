@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from site_builder import __version__, pipeline
+from site_builder.audience import INTERNAL, Audience, parse_audience
 from site_builder.buildlock import DEFAULT_WAIT
 from site_builder.cli.output import existing_root, print_diagnostics, summary
 from site_builder.diagnostics import has_errors
@@ -40,6 +41,13 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _audience(text: str) -> Audience:
+    try:
+        return parse_audience(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="rectify", description="巡察整改台账：校验 YAML 台账，生成内部检索站点。"
@@ -65,9 +73,12 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--verbose", action="store_true", help="显示站点引擎的日志")
         p.add_argument(
             "--audience",
-            choices=["internal", "public"],
-            default="internal",
-            help="internal（默认）为内部版；public 为公开版，隐去被问责人、问题线索和信访详情及设置中的敏感字段",
+            type=_audience,
+            default=INTERNAL,
+            metavar="范围",
+            help="internal（默认）为内部版；unit:单位编号[,…] 为单位版，只含这些单位的台账、"
+            "共性问题清单和典型案例；public 为公开版，被问责人姓名一律写作“刘某某”，"
+            "隐去修改人和审批人、问题线索和信访详情及设置中的敏感字段",
         )
         p.add_argument(
             "--last-published",
@@ -111,6 +122,23 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--root", default=".")
     p.add_argument("--format", choices=["text", "json", "github"], default="text")
     p.set_defaults(func=cmd_check_change)
+
+    p = sub.add_parser(
+        "check-workflows", help="检查 CI 工作流：发布到公网的站点必须是公开版（--audience public）"
+    )
+    p.add_argument("--root", default=".")
+    p.add_argument("--format", choices=["text", "json", "github"], default="text")
+    p.set_defaults(func=cmd_check_workflows)
+
+    p = sub.add_parser("purge", help="从全部历史中清除误提交的内容（如举报人姓名），并留下清除记录")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--value", help="要清除的文字（在所有提交的文件和提交说明中替换）")
+    what.add_argument("--path", help="要清除的文件（仓库内路径，从所有提交中删除）")
+    p.add_argument("--class", dest="data_class", required=True, help="数据类别，如“举报人信息”")
+    p.add_argument("--reason", required=True, help="清除原因")
+    p.add_argument("--approved-by", required=True, help="批准人，如“陈丽华（区委巡察办主任）”")
+    p.add_argument("--root", default=".")
+    p.set_defaults(func=cmd_purge)
 
     p = sub.add_parser("signoff", help="审批人签核合并一个分支（无网页界面时使用）")
     p.add_argument("branch")
@@ -255,6 +283,44 @@ def cmd_check_change(args: argparse.Namespace) -> int:
     from site_builder.cli.history import print_check_change
 
     return print_check_change(Path(args.root), args.range, args.format)
+
+
+def cmd_check_workflows(args: argparse.Namespace) -> int:
+    from site_builder.workflows import check_workflows, workflow_files
+
+    root = existing_root(args.root)
+    if root is None:
+        return 2
+    found = check_workflows(root)
+    print_diagnostics(found, args.format)
+    if args.format == "text" and not found:
+        print(f"已检查 {len(workflow_files(root))} 个工作流：没有把非公开版发布到公网的任务。")
+    return 1 if has_errors(found) else 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from site_builder.purge import PurgeError, purge
+
+    root = existing_root(args.root)
+    if root is None:
+        return 2
+    try:
+        done = purge(
+            root, value=args.value, path=args.path, data_class=args.data_class,
+            reason=args.reason, approved_by=args.approved_by,
+        )  # fmt: skip
+    except PurgeError as exc:
+        print(f"未清除：{exc}", file=sys.stderr)
+        return 1
+    print(f"已改写 {done.rewritten} 个提交，清除记录：{done.record}")
+    if done.unsigned:
+        print(f"其中 {len(done.unsigned)} 个提交原有签名，改写后签名不再有效（已记入清除记录）。")
+    print(
+        "下一步：核对后强制推送（git push --force --all 和 --tags；git-filter-repo 已移除 origin，"
+        "需先 git remote add origin <地址>），并通知所有人删除旧克隆、重新克隆。"
+        "下一次生成站点会认可这一次改写，并在站点上显示清除记录。"
+    )
+    return 0
 
 
 def cmd_signoff(args: argparse.Namespace) -> int:

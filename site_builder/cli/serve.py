@@ -9,6 +9,8 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from site_builder.site.csp import read_headers
+
 WATCHED = ("ledgers", "rounds", "docs/guide", "mkdocs.yml")
 
 
@@ -26,6 +28,14 @@ def snapshot(root: Path) -> dict[str, float]:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    """Serves the site with the security headers the build wrote (site/csp.py)."""
+
+    def end_headers(self) -> None:
+        # Read per response: a rebuild may change the policy (a new inline script).
+        for name, value in read_headers(Path(self.directory)).items():
+            self.send_header(name, value)
+        super().end_headers()
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
 

@@ -888,4 +888,23 @@ CATALOGUE: dict[str, Entry] = {
         "工作表“{sheet}”中另有 {count} 个单元格有同样的问题（{what}），未逐一列出。请一并修改后重新导入。",
     ),
     # (issue 6 adds its codes here)
+    # --- C: confidentiality (audiences, public disclosure, publishing) ----------------
+    "C001": Entry(
+        W,
+        "正文中出现被问责人姓名",
+        "“{field}”中出现被问责人姓名“{name}”。公开版会改写为“{masked}”，但内部版和"
+        "单位版照常显示；如无必要，请改写为不含姓名的表述（如“相关责任人”）。",
+    ),
+    "C002": Entry(
+        E,
+        "生成范围中的单位不存在",
+        "--audience 中的单位编号 {units} 不在单位名录中，未生成站点。"
+        "请对照 rounds/units.yml 中的 id 填写，如 unit:wcjd。",
+    ),
+    "C003": Entry(
+        E,
+        "工作流会把非公开版发布到公网",
+        "{job}任务会发布到公网（{target}），但{reason}。公网只能发布公开版："
+        "在生成站点时加 --audience public，或改为发布到内网服务器（见《发布与公开》）。",
+    ),
 }

@@ -25,6 +25,7 @@ from contextlib import AbstractContextManager, nullcontext
 from importlib import metadata, resources
 from pathlib import Path
 
+from site_builder.site.csp import secure_site
 from site_builder.site.escape import escape_nav, escape_text
 from site_builder.site.swap import swap_in
 
@@ -213,6 +214,8 @@ def build_site_engine(
         run_mkdocs(config_file, dirty)
     with stage("搜索索引"):
         index_search(staging, verbose)
+        # The Content-Security-Policy, from the inline scripts the pages hold (site/csp.py).
+        secure_site(staging)
     # Swap: the previous site stays whole until the new one is complete, and is
     # replaced in one step (site/swap.py). The state is written only for a site in place.
     (out / STATE_FILE).unlink(missing_ok=True)

@@ -16,6 +16,7 @@ from site_builder.validate import (
     feedback,
     ledger_rules,
     measures,
+    names,
     outputs,
     plan_reviews,
     references,
@@ -55,6 +56,7 @@ CHECKS: list[Check] = [
     evaluation.rubrics,
     evaluation.evaluations,
     evaluation.bulletins,
+    names.names_in_free_text,
 ]
 
 
