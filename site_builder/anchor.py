@@ -36,6 +36,7 @@ _REWRITE_TEXT = (
     "reason",
     "anchor",
     "problem",
+    "purge",  # the purge record (rectify purge) that accounts for the rewrite
 )
 _REWRITE_COMMITS = ("previous", "head")
 

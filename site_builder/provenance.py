@@ -170,6 +170,7 @@ def _purged(anchor: Anchor, record: dict[str, Any], head: str | None, now: str) 
         "reason": f"按清除记录 {record.get('id')} 从历史中清除不应提交的内容",
         "anchor": anchor.source,
         "problem": None,
+        "purge": record.get("id"),
     }
 
 

@@ -157,3 +157,13 @@ def test_many_rounds_are_one_sidebar_entry(make_repo, tmp_path) -> None:
         assert f'href="r{i}/"' in listing, i
         assert f"区委第{i}轮巡察" not in unit_page  # not in the sidebar
         assert (result.site_dir / f"rounds/r{i}/index.html").is_file()
+
+
+def test_audit_page_shows_governance_changes_and_a_list_that_did_not_take_effect(
+    demo_site,
+) -> None:
+    text = page(demo_site, "audit")
+    assert "治理文件变更" in text and "rounds/signers.yml" in text
+    assert "未生效" in text and "审批人不在名单" in text  # the epilogue's organisation approval
+    assert "H007" in text
+    assert 'href="audit/"' in page(demo_site, ".")  # in the sidebar

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from site_builder.render import downloads, evaluation, views
+from site_builder.render import audit, downloads, evaluation, views
 from site_builder.render.env import render
 
 ASSETS = ("rectify.css", "rectify.js", "rectify-search.js")
@@ -106,6 +106,11 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     for case in site.cases:
         tree.write(f"cases/{case.case.id}.md", render("case.md.j2", site=site, c=case))
     write_downloads(tree, site)
+    internal = site.build.get("audience", "internal") == "internal"
+    if internal:  # who changed the rules and who approved: for the office only
+        rows = audit.governance_rows(site.history.governance)
+        notices = [d for d in site.diagnostics if d.code in audit.AUDIT_CODES]
+        tree.write("audit/index.md", render("audit.md.j2", site=site, rows=rows, notices=notices))
     tree.write("search.md", render("search.md.j2"))
     for guide in site.guides:
         tree.write(f"guide/{guide.name}", guide.content)
@@ -126,6 +131,8 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
         {"典型案例": "cases/index.md"},
         {"下载": "downloads/index.md"},
     ]
+    if internal:
+        tree.nav.append({"签字与治理": "audit/index.md"})
     tree.nav.append({"量化评估": evaluation.write_pages(tree, site, NAV_ROUNDS)})
     if site.guides:
         tree.nav.append({"使用指南": [{g.title: f"guide/{g.name}"} for g in site.guides]})
