@@ -36,7 +36,6 @@ _REWRITE_TEXT = (
     "reason",
     "anchor",
     "problem",
-    "purge",  # the purge record (rectify purge) that accounts for the rewrite
 )
 _REWRITE_COMMITS = ("previous", "head")
 
@@ -179,6 +178,8 @@ def _rewrite(entry: Any) -> dict[str, Any]:
     kept["previous_exists"] = entry.get("previous_exists") is True
     for key in _REWRITE_TEXT:
         kept[key] = short_text(entry.get(key))
+    if purge := short_text(entry.get("purge")):  # the purge record that accounts for it
+        kept["purge"] = purge
     return kept
 
 

@@ -410,7 +410,7 @@ def test_new_ledger_writes_one_problem_per_feedback_item(make_repo) -> None:
 
 
 def test_clue_links_problems_and_persons_and_is_hidden_in_public(make_repo) -> None:
-    from site_builder.audience import HIDDEN, for_audience
+    from site_builder.audience import HIDDEN, PUBLIC, for_audience
     from site_builder.history import History
     from site_builder.pipeline import check_project
 
@@ -420,7 +420,7 @@ def test_clue_links_problems_and_persons_and_is_hidden_in_public(make_repo) -> N
     assert [(c.round, c.status, c.receiver) for c in project.clues] == [
         ("r1", "filed", "discipline")
     ]
-    public, _, _ = for_audience("public", project, History(), found)
+    public, _, _ = for_audience(PUBLIC, project, History(), found)
     assert public.clues[0].summary == HIDDEN and public.clues[0].persons == [HIDDEN, HIDDEN]
 
 
