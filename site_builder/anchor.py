@@ -104,7 +104,7 @@ def _read_path(path: Path) -> bytes | None:
 class _SameSchemeRedirects(urllib.request.HTTPRedirectHandler):
     """Follow a redirect only to another http(s) address (urllib also allows ftp)."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
             raise AnchorUnreadable("地址被重定向到 http、https 以外的地址")
         return super().redirect_request(req, fp, code, msg, headers, newurl)

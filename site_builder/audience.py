@@ -132,7 +132,8 @@ def for_audience(
     masker = NameMasker(frozenset(accountable_names(project)))
     paths = sensitive_paths(project)
     hidden_values: set[str] = set()
-    changes: dict[str, list[Any]] = {}
+    # Field name -> the records that replace it; replace() takes each under its own name.
+    changes: dict[str, Any] = {}
     for path in paths:
         records = changes.get(path.records, getattr(project, path.records))
         changes[path.records] = [_hide(r, path.steps, hidden_values) for r in records]

@@ -110,6 +110,7 @@ def purge(
     _verify(root, value, path)
     now = datetime.now(UTC).astimezone()
     ident = now.strftime("%Y%m%d-%H%M%S")
+    dropped = sorted(old for old in changed if old in signed)
     record = {
         "id": ident,
         "date": now.isoformat(timespec="seconds"),
@@ -120,14 +121,14 @@ def purge(
         "kind": "value" if value is not None else "file",
         "tool": "git-filter-repo",
         "commit_map": changed,
-        "signatures_dropped": sorted(old for old in changed if old in signed),
+        "signatures_dropped": dropped,
     }
     target = root / PURGE_DIR / f"{ident}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     _git(root, "add", "--", target.relative_to(root).as_posix())
     _git(root, "commit", "--quiet", "-m", f"记录历史清除 {ident}：{data_class}")
-    return PurgeResult(target, len(changed), record["signatures_dropped"])
+    return PurgeResult(target, len(changed), dropped)
 
 
 def _commit_map(root: Path) -> dict[str, str]:

@@ -35,6 +35,11 @@ class ItemScore:
     def applies(self) -> bool:
         return self.earned is not None
 
+    @property
+    def earned_points(self) -> float:
+        """The points earned; 0 when the item does not apply (callers count applicable items)."""
+        return 0.0 if self.earned is None else self.earned
+
 
 @dataclass(frozen=True)
 class CheckScore:
@@ -47,7 +52,7 @@ class CheckScore:
 
     @property
     def earned(self) -> float:
-        return sum(i.earned for i in self.items if i.applies)
+        return sum(i.earned_points for i in self.items if i.applies)
 
     @property
     def score(self) -> float | None:
@@ -197,13 +202,13 @@ def _shortfalls(card: Scorecard) -> list[Shortfall]:
             available = sum(s.item.points for s in items)
             if not available:
                 continue
-            rate = sum(s.earned for s in items) / available
+            rate = sum(s.earned_points for s in items) / available
             if rate * 100 >= rule.below:
                 continue
             rates.append(rate)
             weakest = sorted(
-                (s for s in items if s.earned < s.item.points),
-                key=lambda s: s.earned - s.item.points,
+                (s for s in items if s.earned_points < s.item.points),
+                key=lambda s: s.earned_points - s.item.points,
             )
             if len(items) == 1:
                 reasons.append(f"{_item_line(items[0])}（得分率 {rate:.0%}，低于 {rule.below:g}%）")
@@ -244,9 +249,9 @@ def score_evaluation(
         indicators,
         forms_distribution(ledger),
     )
-    counted = [c for c in checks if c.score is not None]
-    weights = sum(c.check.weight for c in counted)
-    card.total = round(100 * sum(c.score for c in counted) / weights, 1) if weights else 0.0
+    counted = [(c.check.weight, score) for c in checks if (score := c.score) is not None]
+    weights = sum(weight for weight, _ in counted)
+    card.total = round(100 * sum(score for _, score in counted) / weights, 1) if weights else 0.0
     card.grade = rubric.grade(card.total)
     card.shortfalls = _shortfalls(card)
     return card
@@ -256,8 +261,8 @@ def evaluate(project: Project, history: History | None = None) -> Results:
     """Score every evaluation, rank each round and link each unit's previous evaluation."""
     history = history or History()
     results = Results()
-    cards = [score_evaluation(project, history, e) for e in project.evaluations]
-    cards = [c for c in cards if c is not None]
+    scored = [score_evaluation(project, history, e) for e in project.evaluations]
+    cards = [c for c in scored if c is not None]
     starts = {r.id: r.start for r in project.rounds}
 
     def order(card: Scorecard) -> tuple:

@@ -96,7 +96,7 @@ def leader_coverage(ctx: Context) -> Indicator:
     covered = len(measures) - len(missing) - len(supporting)
     lines = [f"措施 {len(measures)} 条，责任领导为班子成员的 {covered} 条"]
     if supporting:
-        names = "、".join(sorted({m.leader for _, m in supporting})[:3])
+        names = "、".join(sorted({m.leader for _, m in supporting if m.leader})[:3])
         lines.append(f"由纪检、组织委员或党建办牵头的 {len(supporting)} 条（{names}）")
     if missing:
         lines.append(f"没有填写责任领导的 {len(missing)} 条（{_ids(missing)}）")
@@ -133,12 +133,15 @@ def on_time(ctx: Context) -> Indicator:
     punctual = [
         (p, m)
         for p, m in due
-        if m.status == "done" and m.completed_on and m.completed_on <= m.deadline
+        if m.status == "done" and m.completed_on and m.deadline and m.completed_on <= m.deadline
     ]
     late_done = [
         (p, m)
         for p, m in due
-        if m.status == "done" and m.completed_on and m.deadline < m.completed_on <= ctx.day
+        if m.status == "done"
+        and m.completed_on
+        and m.deadline
+        and m.deadline < m.completed_on <= ctx.day
     ]
     overdue = [pm for pm in due if pm not in punctual and pm not in late_done]
     lines = [f"截至评估日 {ctx.day} 到期措施 {len(due)} 条，按时完成 {len(punctual)} 条"]

@@ -259,7 +259,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from site_builder.cli.serve import serve
 
     result = _build(args)
-    if result is None:
+    if result is None or result.site_dir is None:  # _build reports a site it did not make
         return 1
     # An acknowledgement covers the rewrite found now, not any later one while serving.
     args.acknowledge_rewrite = False

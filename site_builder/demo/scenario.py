@@ -291,7 +291,7 @@ def _scripts(project: Project) -> tuple[dict[str, Script], dict[str, str], str]:
         script = scripts.setdefault(ledger.key, Script())
         for problem in ledger.problems:
             movable = [
-                m
+                (m, m.deadline)
                 for m in problem.measures
                 if m.deadline
                 and m.deadline - feedback > timedelta(days=150)
@@ -301,8 +301,8 @@ def _scripts(project: Project) -> tuple[dict[str, Script], dict[str, str], str]:
                 # The ledger's own 延期申请 records drive its postponements (versions.py).
                 break
             if movable and not script.postponed:
-                m = movable[0]
-                original = m.deadline - timedelta(days=90)
+                m, deadline = movable[0]
+                original = deadline - timedelta(days=90)
                 script.postponed[f"{problem.id}/{m.id}"] = (original, original - timedelta(days=7))
         if len(special) < len(SPECIAL):
             special[ledger.key] = SPECIAL[len(special)]
@@ -406,6 +406,8 @@ def _replay(
             sha, files = branches.pop(step.branch)
             main.update(files)
             reviewer = step.reviewer
+            if reviewer is None:  # the script gives every merge step its reviewer
+                raise ValueError(f"merge step {step.branch} has no reviewer")
             approver = Person(reviewer.name, reviewer.email)
             key: Path | Callable | None = _key_for(keys, reviewer.email)
             committer = approver

@@ -264,7 +264,7 @@ class _Builder:
         value = self.value(hint)
         help_text = HELP.get(f"{model.__name__}.{name}", "")
         text = "".join(t for t in (help_text, _kind_help(hint), _choices(value)) if t)
-        schema = {"title": _label(model, name)}
+        schema: dict[str, Any] = {"title": _label(model, name)}
         if text:
             schema["description"] = text
         schema.update(value)

@@ -57,8 +57,8 @@ def lineage(root, previous: str | None) -> Lineage:
             except GitError:
                 sha = None
         exists = sha is not None
-        descends = exists and repo.is_ancestor(sha, head)
-        behind = exists and not descends and repo.is_ancestor(head, sha)
+        descends = sha is not None and repo.is_ancestor(sha, head)
+        behind = sha is not None and not descends and repo.is_ancestor(head, sha)
         dirty = bool(status.strip())
         return Lineage(head, dirty, previous, exists, descends, repo.is_shallow(), behind)
 

@@ -414,8 +414,34 @@ def _pack_events(trail: Trail, events: list[Event]) -> None:
 def _unpack_events(trail: Trail) -> list[Event]:
     signoffs = [SignOff(State(state), *rest) for state, *rest in trail.signoffs]
     return [
-        Event(row[0], Kind(row[1]), *row[2:11], signoffs[row[11]])  # type: ignore[arg-type,call-arg]
-        for row in trail.events
+        Event(
+            item,
+            Kind(kind),
+            old,
+            new,
+            days,
+            commit,
+            author,
+            email,
+            when,
+            subject,
+            landed,
+            signoffs[index],
+        )
+        for (
+            item,
+            kind,
+            old,
+            new,
+            days,
+            commit,
+            author,
+            email,
+            when,
+            subject,
+            landed,
+            index,
+        ) in trail.events
     ]
 
 

@@ -9,7 +9,7 @@ and build plain dicts, lists and strings ourselves; the schema converts types.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -115,8 +115,8 @@ def parse_yaml(raw: bytes, file: str, line_offset: int = 0) -> ParsedYaml:
     text, result.diagnostics = decode(raw, file)
     if text is None:
         return result
-    if refused := written_characters(text, file, line_offset):
-        result.diagnostics.extend(refused)
+    if unwritable := written_characters(text, file, line_offset):
+        result.diagnostics.extend(unwritable)
         return result
     try:
         if _too_many_nodes(text):
@@ -235,7 +235,8 @@ class _Builder:
             return self._scalar(node)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item) for item in node.value]
-        return self._mapping(node)
+        # The composer makes only scalar, sequence and mapping nodes.
+        return self._mapping(cast(yaml.MappingNode, node))
 
     def _scalar(self, node: yaml.ScalarNode) -> str:
         # A control character written as such was refused before composing; one made

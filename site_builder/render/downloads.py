@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 
 from site_builder.model import Project
 from site_builder.model.labels import MEASURE_STATUS, PROBLEM_SOURCE, PROBLEM_STATUS
-from site_builder.model.ledger import Ledger
+from site_builder.model.ledger import Ledger, Measure
 
 COLUMNS = [
     "轮次", "单位编号", "单位", "问题编号", "存在问题", "问题类别", "问题来源", "共性问题编号",
@@ -32,7 +33,8 @@ def ledger_rows(project: Project, ledger: Ledger) -> list[list[str]]:
             project.category_label(p.category), PROBLEM_SOURCE[p.source], p.common_code,
             PROBLEM_STATUS[p.status], p.closed_on,
         ]  # fmt: skip
-        for m in p.measures or [None]:
+        measures: Sequence[Measure | None] = p.measures or [None]
+        for m in measures:
             tail = ["", "", "", "", "", "", "", ""] if m is None else [
                 m.id, m.text, m.deadline, m.owner, m.leader, MEASURE_STATUS[m.status],
                 m.completed_on, "；".join(e.title for e in m.evidence),

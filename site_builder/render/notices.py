@@ -141,7 +141,7 @@ def bulletin_views(project: Project) -> list[BulletinView]:
     by_id = {c.id: c for c in project.cases}
     views = []
     for bulletin in sorted(project.bulletins, key=lambda b: b.issued_on, reverse=True):
-        items = []
+        items: list[CaseItem] = []
         for case_id in bulletin.cases:
             case = by_id.get(case_id)
             if case is not None:

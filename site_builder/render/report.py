@@ -311,12 +311,12 @@ def _signoff(ledger: Ledger, events: list[Event], history_available: bool) -> Se
     text = f"已销号问题 {len(closed)} 个，销号经审批合并确认 {len(confirmed)} 个"
     doubtful = []
     for p in closed:
-        event = latest.get(ledger.problem_ref(p))
-        if event is None:
+        closing = latest.get(ledger.problem_ref(p))
+        if closing is None:
             doubtful.append(f"{p.id}（修改记录中没有销号）")
-        elif event.signoff.state is not State.CONFIRMED:
-            who = f"，{event.signoff.approver}" if event.signoff.approver else ""
-            doubtful.append(f"{p.id}（{STATE_LABELS[event.signoff.state]}{who}）")
+        elif closing.signoff.state is not State.CONFIRMED:
+            who = f"，{closing.signoff.approver}" if closing.signoff.approver else ""
+            doubtful.append(f"{p.id}（{STATE_LABELS[closing.signoff.state]}{who}）")
     if doubtful:
         text += "；未经确认的：" + "、".join(doubtful)
     section.blocks.append(Paragraph(text + "。"))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from site_builder.diagnostics import Diagnostic
 from site_builder.load import load_project
@@ -117,6 +118,8 @@ def ledger_workbook(ledger: Ledger, project: Project) -> Workbook:
 
     wb = Workbook()
     ws = wb.active
+    if not isinstance(ws, Worksheet):  # a new workbook opens on its one worksheet
+        raise TypeError("a new workbook has no active worksheet")
     ws.title = LEDGER.name
     positional = all(m.id == f"M{i}" for p in ledger.problems for i, m in enumerate(p.measures, 1))
     used = _used_optional(ledger)

@@ -305,6 +305,8 @@ def ledger_yaml(ledger: Ledger, workbook: str, target: str) -> str:
 def _validate_in_place(project: Project, content: str, target: str) -> list[Diagnostic]:
     """The validator's diagnostics for the new ledger, as if it were already written."""
     ledger, found = build_record(parse_yaml(content.encode("utf-8"), target), Ledger)
+    if ledger is None:  # the content does not make a ledger: its diagnostics say why
+        return found
     others = [x for x in project.ledgers if x.src.file != target and x.key != ledger.key]
     checked = dataclasses.replace(project, ledgers=[*others, ledger])
     return found + [d for d in validate(checked) if d.file == target]

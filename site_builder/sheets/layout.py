@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from site_builder.sheets.columns import Column
@@ -57,13 +58,16 @@ def write_header(ws: Worksheet, row: int, columns: list[Column]) -> None:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(col)].width = column.width
     ws.row_dimensions[row].height = LINE_HEIGHT * 2
-    ws.freeze_panes = ws.cell(row + 1, 1)
+    ws.freeze_panes = ws.cell(row + 1, 1).coordinate
     ws.print_title_rows = f"{row}:{row}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit = ws.sheet_properties.pageSetUpPr
+    if fit is None:  # openpyxl makes one with every sheet; a loaded sheet may lack it
+        fit = ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    fit.fitToPage = True
 
 
 def write_groups(ws: Worksheet, row: int, columns: list[Column], groups: list[Group]) -> int:

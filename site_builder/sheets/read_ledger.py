@@ -56,7 +56,8 @@ class CellReader:
         try:
             return parse(self.table.value(row, key))
         except CellError as exc:
-            self.diagnostics.append(self.table.diag(exc.code, row, key, **exc.fields))
+            # col=0: the column is the key's; the error's fields fill the message only.
+            self.diagnostics.append(self.table.diag(exc.code, row, key, 0, **exc.fields))
             return None
 
     def date(self, row: int, key: str):
@@ -154,7 +155,8 @@ def _problem(reader: CellReader, group: Group, position: int, categories: list[C
     head, _, rest = (title or "").partition("\n")
     description = "\n".join(t for t in (rest.strip(), extra) if t) or None
 
-    measures, closed_by_measure = [], False
+    measures: list[dict] = []
+    closed_by_measure = False
     for row in group.rows:
         if _has_measure(table, row):
             measure, closed = _measure(reader, row, len(measures) + 1)
@@ -174,15 +176,15 @@ def _problem(reader: CellReader, group: Group, position: int, categories: list[C
         "_explicit_id": pid is not None,
     }
     status_value, status_row = value("problem_status")
-    if text(status_value):
-        hit = leading_word(text(status_value), PROBLEM_WORDS)
+    if status_text := text(status_value):
+        hit = leading_word(status_text, PROBLEM_WORDS)
         if hit is None:
             reader.diagnostics.append(
                 table.diag(
                     "X010",
                     status_row,
                     "problem_status",
-                    value=text(status_value),
+                    value=status_text,
                     choices=_PROBLEM_STATES,
                 )
             )

@@ -24,6 +24,7 @@ from site_builder.model.labels import (
     TIME_LIMIT,
 )
 from site_builder.model.ledger import Ledger
+from site_builder.model.money import Amount
 from site_builder.model.terms import (
     CADRE_LEVEL_WORDS,
     DECIDING_BODY_WORDS,
@@ -307,7 +308,7 @@ def money_groups(ledger: Ledger, export_id) -> list[tuple[dict[str, Any], list[d
 
     groups: list[tuple[dict[str, Any], list[dict]]] = []
     for position, problem in enumerate(ledger.problems, 1):
-        owned = [(None, a) for a in problem.money]
+        owned: list[tuple[str | None, Amount]] = [(None, a) for a in problem.money]
         owned += [(m.id, a) for m in problem.measures for a in m.money]
         rows = [
             {

@@ -225,7 +225,12 @@ def _count(buffer: bytes, settled: int, name: str, file: str, tally: _Tally) -> 
             low_col, low_row, high_col, high_row = range_boundaries(match[1].decode("ascii"))
         except (ValueError, TypeError, UnicodeDecodeError):
             continue  # openpyxl refuses it too, as a bad file
-        if None not in (low_col, low_row, high_col, high_row):
+        if (
+            low_col is not None
+            and low_row is not None
+            and high_col is not None
+            and high_row is not None
+        ):
             tally.cells += (high_col - low_col + 1) * (high_row - low_row + 1)
         else:
             tally.cells += MAX_CELLS + 1  # a whole row or column

@@ -58,7 +58,9 @@ def ledger_dates(project: Project) -> Iterator[Diagnostic]:
         if feedback is None:
             continue
         for record, name in ((ledger.plan, "submitted_on"), (ledger.report, "submitted_on")):
-            value = getattr(record, name, None) if record else None
+            if record is None:
+                continue
+            value = getattr(record, name, None)
             if value and value < feedback:
                 yield diag(
                     "D005",

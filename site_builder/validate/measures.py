@@ -122,26 +122,27 @@ def authority(project: Project) -> Iterator[Diagnostic]:
     for ledger in project.ledgers:
         for problem in ledger.problems:
             for entry in problem.accountability:
-                missing = [
-                    label
-                    for value, label in (
-                        (entry.decided_by, "决定机关"),
-                        (entry.cadre_level, "干部管理层级"),
-                    )
-                    if not value
-                ]
-                if missing:
+                decided_by, cadre_level = entry.decided_by, entry.cadre_level
+                if not decided_by or not cadre_level:
+                    missing = [
+                        label
+                        for value, label in (
+                            (decided_by, "决定机关"),
+                            (cadre_level, "干部管理层级"),
+                        )
+                        if not value
+                    ]
                     yield diag(
                         "A003", **_at(entry), person=entry.person, missing="和".join(missing)
                     )
                     continue
-                allowed = AUTHORITY[entry.cadre_level]
-                if entry.decided_by not in allowed:
+                allowed = AUTHORITY[cadre_level]
+                if decided_by not in allowed:
                     yield diag(
                         "A002",
                         **_at(entry),
                         person=entry.person,
-                        level=CADRE_LEVEL[entry.cadre_level],
-                        body=DECIDING_BODY[entry.decided_by],
+                        level=CADRE_LEVEL[cadre_level],
+                        body=DECIDING_BODY[decided_by],
                         allowed="、".join(DECIDING_BODY[b] for b in DECIDING_BODY if b in allowed),
                     )
