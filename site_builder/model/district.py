@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from site_builder.model.supervision import SupervisionSettings
 from site_builder.model.types import Id, LedgerDate, Level, ListOf, OptDate, OptText, Record, Text
 
 UnitKind = Literal[
@@ -161,6 +162,8 @@ class Settings(Record):
     # Field paths left out of a public build (`--audience public`), on top of the
     # built-in ones (site_builder.audience): e.g. problems.measures.owner.
     sensitive_fields: Annotated[list[Text], ListOf] = []
+    # When `rectify dubian` calls for supervision (督办), and the 督办通知's 文号 and 落款.
+    supervision: SupervisionSettings = SupervisionSettings()
 
 
 ReviewerRole = Literal["discipline", "organisation", "inspection_office"]

@@ -16,6 +16,7 @@ from site_builder.model.district import (
 )
 from site_builder.model.evaluation import Bulletin, Evaluation, Rubric
 from site_builder.model.ledger import Ledger, Problem
+from site_builder.model.supervision import SupervisionFile
 
 
 @dataclass
@@ -34,6 +35,8 @@ class Project:
     round_rubrics: dict[str, Rubric] = field(default_factory=dict)
     evaluations: list[Evaluation] = field(default_factory=list)
     bulletins: list[Bulletin] = field(default_factory=list)
+    # rounds/supervision/<round>.yml: the 督办 records of each round
+    supervision: list[SupervisionFile] = field(default_factory=list)
 
     @cached_property
     def unit_by_id(self) -> dict[str, Unit]:

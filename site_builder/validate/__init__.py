@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from site_builder.diagnostics import Diagnostic, sort_key
 from site_builder.model import Project
 from site_builder.validate import evaluation, ledger_rules, outputs, references, sensitive
+from site_builder.validate import supervision as supervision_rules
 
 Check = Callable[[Project], Iterable[Diagnostic]]
 
@@ -36,6 +37,7 @@ CHECKS: list[Check] = [
     evaluation.rubrics,
     evaluation.evaluations,
     evaluation.bulletins,
+    supervision_rules.supervision_records,
 ]
 
 
