@@ -341,6 +341,8 @@ HISTORY_CASES |= {"H007", "H008", "H009", "H011", "H012", "H013"}
 SPREADSHEET_CASES = {f"X{n:03d}" for n in range(1, 18)}
 # E codes come from rubrics and evaluation records; test_evaluation.py triggers each.
 EVALUATION_CASES = {f"E{n:03d}" for n in range(1, 20)}
+# V codes come from 督办 records and data exports; test_supervision.py triggers each.
+SUPERVISION_CASES = {f"V{n:03d}" for n in (*range(1, 9), 20, 21)}
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
@@ -353,7 +355,12 @@ def test_code_is_triggered_at_its_line(make_repo, code: str) -> None:
 
 def test_every_catalogue_code_has_a_case() -> None:
     assert set(CATALOGUE) == (
-        set(CASES) | FILESYSTEM_CASES | HISTORY_CASES | SPREADSHEET_CASES | EVALUATION_CASES
+        set(CASES)
+        | FILESYSTEM_CASES
+        | HISTORY_CASES
+        | SPREADSHEET_CASES
+        | EVALUATION_CASES
+        | SUPERVISION_CASES
     )
 
 

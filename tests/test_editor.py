@@ -58,6 +58,8 @@ def kind_files(root: Path, name: str) -> list[Path]:
         return sorted((root / "ledgers").glob("*/*.yml"))
     if name == "round":
         return sorted(p for p in rounds.glob("*.yml") if p.name not in RESERVED)
+    if name == "supervision":
+        return sorted((rounds / "supervision").glob("*.yml"))
     return [p for p in [rounds / f"{name}.yml"] if p.exists()]
 
 

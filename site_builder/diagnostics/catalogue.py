@@ -590,12 +590,12 @@ CATALOGUE: dict[str, Entry] = {
     "V020": Entry(
         E,
         "数据导出版本过新",
-        "数据导出文件 {file} 的格式版本为 {found}，本程序只能读取 {supported} 及以下版本。"
+        "数据导出文件 {path} 的格式版本为 {found}，本程序只能读取 {supported} 及以下版本。"
         "请升级 rectify 后再读取，或请对方用与本程序相同版本的 rectify 重新导出。",
     ),
     "V021": Entry(
         E,
         "不是数据导出文件",
-        "{file} 不是 rectify 的数据导出文件：{detail}。请使用网站 data/export.json 下载的文件。",
+        "{path} 不是 rectify 的数据导出文件：{detail}。请使用网站 data/export.json 下载的文件。",
     ),
 }

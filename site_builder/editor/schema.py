@@ -31,6 +31,7 @@ from site_builder.load.project import RESERVED
 from site_builder.model import labels
 from site_builder.model.district import Catalogue, Registry, Round, SelfChecks, Settings, Signers
 from site_builder.model.ledger import EvidenceItem, Ledger
+from site_builder.model.supervision import DUBIAN_KINDS, SupervisionFile
 from site_builder.model.types import (
     ID_PATTERN,
     Id,
@@ -70,6 +71,7 @@ FILE_KINDS: tuple[FileKind, ...] = (
     FileKind("self_checks", SelfChecks, "未巡先改自查", ("rounds/self_checks.yml",)),
     FileKind("settings", Settings, "设置", ("rounds/settings.yml",)),
     FileKind("signers", Signers, "签字人名单", ("rounds/signers.yml",)),
+    FileKind("supervision", SupervisionFile, "督办记录", ("rounds/supervision/*.yml",)),
 )
 
 DATE = {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
@@ -169,6 +171,7 @@ _ENUM_TABLES = (
     labels.DEPARTMENT,
     labels.UNIT_KIND,
     labels.SELF_CHECK_RESULT,
+    DUBIAN_KINDS,
 )
 
 
@@ -316,9 +319,13 @@ def file_schema(kind: FileKind) -> dict:
 
 def render_schemas() -> dict[str, str]:
     """File name -> JSON text of every schema, as committed under schemas/."""
+    from site_builder.export import export_schema  # the data export's, beside the files'
+
+    schemas = {kind.filename: file_schema(kind) for kind in FILE_KINDS}
+    schemas["export" + SUFFIX] = export_schema()
     return {
-        kind.filename: json.dumps(file_schema(kind), ensure_ascii=False, indent=2) + "\n"
-        for kind in FILE_KINDS
+        name: json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+        for name, schema in schemas.items()
     }
 
 
