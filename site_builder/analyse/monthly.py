@@ -155,9 +155,8 @@ def monthly_report(root: Path, month: str) -> tuple[MonthlyReport | None, list[D
     with checkout_as_of(root, last) as snapshot:
         if snapshot is None:
             return None, []
-        folder, commit = snapshot
-        project, diagnostics = load_project(folder)
+        project, diagnostics = load_project(snapshot.folder)
         diagnostics += validate(project)
-        history, found = read_history(folder, project.signers)
+        history, found = read_history(snapshot.folder, project.signers, snapshot.cache_dir)
         site = build_site_data(project, diagnostics + found, last, history)
-        return report_from_site(site, month, commit), diagnostics + found
+        return report_from_site(site, month, snapshot.commit), diagnostics + found

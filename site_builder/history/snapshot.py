@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -32,10 +33,18 @@ def tip_as_of(root: Path, day: date) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    folder: Path  # a detached worktree of ``commit``
+    commit: str
+    cache_dir: Path  # the history cache for snapshots, kept in the main repository's git dir
+
+
 @contextmanager
-def checkout_as_of(root: Path, day: date) -> Iterator[tuple[Path, str] | None]:
-    """(folder, commit) of a detached worktree at ``tip_as_of(day)``, removed afterwards;
-    None when the repository had no commit by then."""
+def checkout_as_of(root: Path, day: date) -> Iterator[Snapshot | None]:
+    """A detached worktree at ``tip_as_of(day)``, removed afterwards; None when the
+    repository had no commit by then. Snapshots share one history cache (blobs parsed
+    once), apart from the one a build of the repository itself keeps."""
     sha = tip_as_of(root, day)
     if sha is None:
         yield None
@@ -45,7 +54,7 @@ def checkout_as_of(root: Path, day: date) -> Iterator[tuple[Path, str] | None]:
     with git.Repo(root, search_parent_directories=False) as repo:
         repo.git.worktree("add", "--detach", "--quiet", str(target), sha)
         try:
-            yield target, sha
+            yield Snapshot(target, sha, Path(repo.git_dir) / "rectify-snapshots")
         finally:
             repo.git.worktree("remove", "--force", str(target))
             shutil.rmtree(folder, ignore_errors=True)
