@@ -3,7 +3,9 @@ JSON Schema, public builds export what public pages show, newer versions are ref
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -55,6 +57,28 @@ def built(tmp_path_factory) -> dict[str, Path]:
         assert result.site_dir is not None, [d.as_text() for d in result.diagnostics]
         exports[audience] = result.site_dir / "data" / "export.json"
     return exports
+
+
+def page_text(path: Path) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+
+
+def test_the_internal_site_shows_the_dubian_page_and_the_units_history(built) -> None:
+    site = built["internal"].parent.parent
+    page = page_text(site / "dubian" / "index.html")
+    # On 2017-12-01 the talk's reply (due 11-10) is overdue, and the report is late
+    # (feedback 2017-07-05 + 90 days = 2017-10-03).
+    assert "整改报告至今未报送（逾期 59 天）" in page
+    assert "约谈" in page and "区纪委副书记 冀文涛" in page and "逾期未回复" in page
+    unit = page_text(site / "units" / "r1" / "wcjd" / "index.html")
+    assert "截至 2017-12-01 需要督办" in unit and "区纪委副书记 冀文涛" in unit
+
+
+def test_the_public_site_has_no_dubian(built) -> None:
+    site = built["public"].parent.parent
+    assert not (site / "dubian").exists()
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in site.rglob("*.html")]
+    assert texts and not any("冀文涛" in t for t in texts)
 
 
 def test_every_build_writes_an_export_valid_against_the_schema(built) -> None:
