@@ -16,7 +16,6 @@ from pathlib import Path
 
 from site_builder.audience import for_audience
 from site_builder.diagnostics import Diagnostic, has_errors, sort_key
-from site_builder.export import EXPORT_PATH, export_json
 from site_builder.history import read_history
 from site_builder.history.evidence import missing_evidence
 from site_builder.load import load_project
@@ -125,8 +124,6 @@ def build(
             site.build = stamp.as_dict()
         with timings.stage("生成页面"):
             tree = render_docs(site, out / "docs")
-            # The data export, from the same (for a public site, redacted) analysis.
-            tree.write(EXPORT_PATH, export_json(site, audience))
             write_build_info(tree.docs_dir, stamp)
         site_name = f"{project.settings.district}巡察整改台账"
         # Two stages: 站点引擎 (MkDocs) and 搜索索引 (Pagefind).

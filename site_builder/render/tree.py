@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from site_builder.export import EXPORT_PATH, export_json
 from site_builder.render import downloads, evaluation, supervision_view, views
 from site_builder.render.env import render
 
@@ -124,6 +125,8 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     for case in site.cases:
         tree.write(f"cases/{case.case.id}.md", render("case.md.j2", site=site, c=case))
     write_downloads(tree, site)
+    # The data export, from the same analysis (a public site's: from the redacted records).
+    tree.write(EXPORT_PATH, export_json(site, site.build.get("audience", "internal")))
     tree.write("search.md", render("search.md.j2"))
     if internal:
         write_dubian(tree, site, dubian)
