@@ -139,6 +139,8 @@ def test_a_past_month_is_unchanged_by_later_commits(make_repo, tmp_path) -> None
     )
     after = run_monthly(root, "2017-11", tmp_path / "b")
     assert after == before
+    saved = (tmp_path / "b" / "月报-2017-11.json").read_text(encoding="utf-8")
+    assert json.loads(saved) == before
     assert before["total"]["累计销号"] == 0 and before["total"]["本月督办"] == 0
     # The month after the commit sees it: the test could fail.
     january = run_monthly(root, "2018-01", tmp_path / "c")

@@ -114,11 +114,13 @@ def cmd_monthly(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     docx = write_monthly_docx(report, out / f"月报-{args.month}.docx")
     xlsx = write_monthly_xlsx(report, out / f"月报-{args.month}.xlsx")
+    figures = json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+    (data := out / f"月报-{args.month}.json").write_text(figures, encoding="utf-8")
     if args.json:
-        print(json.dumps(report_dict(report), ensure_ascii=False, indent=2))
+        print(figures, end="")
         return 0
     print(f"{report.title}：数据截至 {report.last}（提交 {(report.commit or '')[:10]}）")
-    print(f"已生成：{docx}\n已生成：{xlsx}")
+    print(f"已生成：{docx}\n已生成：{xlsx}\n已生成：{data}")
     return 0
 
 
