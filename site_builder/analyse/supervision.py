@@ -48,12 +48,6 @@ class UnitDue:
     reasons: list[Reason] = field(default_factory=list)
     records: list[Dubian] = field(default_factory=list)  # the 督办 it had by that day
 
-    @property
-    def items(self) -> list[str]:
-        """The ledger items the reasons name, in order, once each."""
-        named = [r.item for r in self.reasons if r.item and r.rule != "no_response"]
-        return list(dict.fromkeys(named))
-
 
 def chinese_date(day: date) -> str:
     """The 公文 way of writing a date: 2020年10月12日."""
