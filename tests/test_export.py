@@ -143,3 +143,23 @@ def test_what_is_not_an_export_is_v021(tmp_path, content: str, detail: str) -> N
     data, found = read_export(path)
     assert data is None and [d.code for d in found] == ["V021"]
     assert detail in found[0].message
+
+
+def test_aggregate_compares_districts_and_reports_what_it_cannot_read(built, tmp_path) -> None:
+    other = json.loads(built["internal"].read_text(encoding="utf-8"))
+    other["district"] = "迎泽区"
+    newer = dict(other, schema_version=SCHEMA_VERSION + 1)
+    (tmp_path / "yz.json").write_text(json.dumps(other, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "new.json").write_text(json.dumps(newer), encoding="utf-8")
+    paths = [built["internal"], tmp_path / "yz.json", tmp_path / "new.json", tmp_path / "gone.json"]
+    result = subprocess.run(
+        [sys.executable, "-m", "site_builder", "aggregate", *map(str, paths), "--json"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    out = json.loads(result.stdout)
+    rows = out["districts"]
+    assert [r["district"] for r in rows] == ["示例区", "迎泽区"]
+    assert rows[0]["问题数"] == 2 and rows[0]["已销号"] == 1 and rows[0]["督办次数"] == 1
+    refused = {d["code"]: d["message"] for d in out["refused"]}
+    assert "格式版本为 2" in refused["V020"] and "文件不存在" in refused["V021"]

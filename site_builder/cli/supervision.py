@@ -39,6 +39,13 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="同时以 JSON 打印各项数字")
     p.set_defaults(func=cmd_monthly)
 
+    p = sub.add_parser(
+        "aggregate", help="汇总各区数据导出（data/export.json），并列比较各区整改情况"
+    )
+    p.add_argument("exports", nargs="+", help="各区网站的 data/export.json 文件")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_aggregate)
+
 
 def _due_dict(due: UnitDue) -> dict:
     return {
@@ -145,3 +152,26 @@ def report_dict(report) -> dict:
         ],
         "total": row(report.total),
     }
+
+
+def cmd_aggregate(args: argparse.Namespace) -> int:
+    from site_builder.export.aggregate import COLUMNS, aggregate
+
+    view = aggregate([Path(p) for p in args.exports])
+    if view.diagnostics and not args.json:
+        print_diagnostics(view.diagnostics)
+    if args.json:
+        rows = [
+            {"district": r.district, "as_of": r.as_of, "source": r.source,
+             **dict(zip(COLUMNS, r.values, strict=True))}
+            for r in view.rows
+        ]  # fmt: skip
+        refused = [{"code": d.code, "file": d.file, "message": d.message} for d in view.diagnostics]
+        print(json.dumps({"districts": rows, "refused": refused}, ensure_ascii=False, indent=2))
+    else:
+        print("\t".join(("区", "统计截至", *COLUMNS)))
+        for r in view.rows:
+            print("\t".join((r.district, r.as_of, *map(str, r.values))))
+    if not view.rows:
+        return 1
+    return 1 if view.diagnostics else 0

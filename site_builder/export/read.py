@@ -16,6 +16,8 @@ def read_export(path: Path) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     name = str(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, [diag("V021", name, path=name, detail="文件不存在")]
     except (OSError, UnicodeDecodeError) as exc:
         return None, [diag("V021", name, path=name, detail=f"无法读取（{exc.__class__.__name__}）")]
     except json.JSONDecodeError as exc:
