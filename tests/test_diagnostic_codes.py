@@ -377,6 +377,8 @@ SPREADSHEET_CASES |= {f"X{n:03d}" for n in range(18, 29)}
 EVALUATION_CASES = {f"E{n:03d}" for n in range(1, 20)}
 # C codes: test_masking.py (C001 at its line, C002 from a build), test_publishing.py (C003).
 CONFIDENTIALITY_CASES = {"C001", "C002", "C003"}
+# V codes come from 督办 records and data exports; test_supervision.py triggers each.
+SUPERVISION_CASES = {f"V{n:03d}" for n in (*range(1, 9), 20, 21)}
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
@@ -396,6 +398,7 @@ def test_every_catalogue_code_has_a_case() -> None:
         | SPREADSHEET_CASES
         | EVALUATION_CASES
         | CONFIDENTIALITY_CASES
+        | SUPERVISION_CASES
     )
 
 

@@ -62,6 +62,8 @@ def kind_files(root: Path, name: str) -> list[Path]:
         return sorted((rounds / "feedback").glob("*/*.yml"))
     if name == "clues":
         return sorted((rounds / "clues").glob("*.yml"))
+    if name == "supervision":
+        return sorted((rounds / "supervision").glob("*.yml"))
     return [p for p in [rounds / f"{name}.yml"] if p.exists()]
 
 

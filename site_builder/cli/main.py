@@ -21,6 +21,7 @@ PLUGGED_COMMANDS: list[str] = [
     "site_builder.cli.sheets",
     "site_builder.cli.editor",
     "site_builder.cli.evaluation",
+    "site_builder.cli.supervision",
 ]
 
 

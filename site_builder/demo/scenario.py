@@ -22,6 +22,7 @@ from pathlib import Path
 
 from site_builder.demo.epilogue import Epilogue, play
 from site_builder.demo.gpg import NOT_REVIEWER_KEYS, PLATFORM_KEY, SECRET_KEY, gpg_signer
+from site_builder.demo.supervision import supervision_versions
 from site_builder.demo.versions import Script, change_days, version_at
 from site_builder.history.writer import ObjectWriter, Person, empty_target
 from site_builder.load import load_project
@@ -179,6 +180,11 @@ class _Plan:
             message="更新共性问题目录、未巡先改自查记录和典型案例",
         )
         self.plan_evaluations(last)
+        for file in self.project.supervision:  # 督办 records, each on the day it was issued
+            for day, content in supervision_versions(file, self.raw(file.src.file)):
+                self.add(
+                    _at(day, 480), "office", files={file.src.file: content}, message="登记督办记录"
+                )
 
     def plan_feedback_lists(self) -> None:
         """Each team's feedback list, entered by the office on the feedback day; a

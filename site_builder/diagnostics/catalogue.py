@@ -907,4 +907,57 @@ CATALOGUE: dict[str, Entry] = {
         "{job}任务会发布到公网（{target}），但{reason}。公网只能发布公开版："
         "在生成站点时加 --audience public，或改为发布到内网服务器（见《发布与公开》）。",
     ),
+    # --- V: supervision (督办) records and the data export --------------------------
+    "V001": Entry(
+        E,
+        "督办记录的轮次不存在",
+        "督办记录所属轮次“{round}”在 rounds/ 下没有对应的轮次文件。请改为已有的轮次编号（如 r3）。",
+    ),
+    "V002": Entry(
+        E,
+        "督办记录文件名与轮次不符",
+        "文件名应与其中的 round（“{round}”）一致，即 rounds/supervision/{round}.yml。请改文件名或 round。",
+    ),
+    "V003": Entry(
+        E,
+        "督办对象不是该轮被巡察单位",
+        "督办对象“{unit}”不是轮次“{round}”的被巡察单位。请核对单位编号（见 rounds/units.yml 和轮次文件）。",
+    ),
+    "V004": Entry(
+        E,
+        "督办事项在台账中不存在",
+        "督办事项“{item}”在 {ledger} 的台账中找不到。请写问题编号（如 P03）、措施编号（如 P03/M1），"
+        "或 plan（整改方案）、report（整改报告）。",
+    ),
+    "V005": Entry(
+        E,
+        "督办日期先后颠倒",
+        "{what}（{later}）早于督办日期（{date}）。请核对日期。",
+    ),
+    "V006": Entry(
+        E,
+        "督办文号重复",
+        "文号“{number}”已在第 {first} 行使用。一个文号只能对应一份督办通知或通报，请改正。",
+    ),
+    "V007": Entry(
+        W,
+        "督办通知没有文号",
+        "{kind}没有填写文号（number）。正式印发的督办通知、通报应有文号，如 区巡办督〔2020〕3号。",
+    ),
+    "V008": Entry(
+        W,
+        "督办通知没有回复时限",
+        "督办通知没有填写回复时限（response_due），到期未回复时无法提示再次督办。",
+    ),
+    "V020": Entry(
+        E,
+        "数据导出版本过新",
+        "数据导出文件 {path} 的格式版本为 {found}，本程序只能读取 {supported} 及以下版本。"
+        "请升级 rectify 后再读取，或请对方用与本程序相同版本的 rectify 重新导出。",
+    ),
+    "V021": Entry(
+        E,
+        "不是数据导出文件",
+        "{path} 不是 rectify 的数据导出文件：{detail}。请使用网站 data/export.json 下载的文件。",
+    ),
 }

@@ -34,6 +34,7 @@ from site_builder.model.district import Catalogue, Registry, Round, SelfChecks, 
 from site_builder.model.feedback import FeedbackList
 from site_builder.model.ledger import EvidenceItem, Form, Ledger
 from site_builder.model.money import Yuan
+from site_builder.model.supervision import DUBIAN_KINDS, SupervisionFile
 from site_builder.model.types import (
     ID_PATTERN,
     Id,
@@ -80,6 +81,7 @@ FILE_KINDS: tuple[FileKind, ...] = (
         "巡察反馈问题清单",
         ("rounds/feedback/**/*.yml", "rounds/feedback/**/*.yaml"),
     ),
+    FileKind("supervision", SupervisionFile, "督办记录", ("rounds/supervision/*.yml",)),
 )
 
 DATE = {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
@@ -202,6 +204,7 @@ _ENUM_TABLES = (
     labels.CLUE_STATUS,
     labels.CLUE_RECEIVER,
     labels.MONEY_KIND,
+    DUBIAN_KINDS,
 )
 
 
@@ -370,9 +373,13 @@ def file_schema(kind: FileKind) -> dict:
 
 def render_schemas() -> dict[str, str]:
     """File name -> JSON text of every schema, as committed under schemas/."""
+    from site_builder.export import export_schema  # the data export's, beside the files'
+
+    schemas = {kind.filename: file_schema(kind) for kind in FILE_KINDS}
+    schemas["export" + SUFFIX] = export_schema()
     return {
-        kind.filename: json.dumps(file_schema(kind), ensure_ascii=False, indent=2) + "\n"
-        for kind in FILE_KINDS
+        name: json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+        for name, schema in schemas.items()
     }
 
 

@@ -37,6 +37,9 @@ MODEL_TITLES = {
     "SignaturePolicy": "签名要求",
     "PlatformKey": "平台签名密钥",
     "Reviewer": "审批人",
+    "SupervisionFile": "督办记录",
+    "Dubian": "督办",
+    "SupervisionSettings": "督办设置",
 }
 
 # Labels for keys labels.py does not name, or names differently in this place.
@@ -65,6 +68,22 @@ LABELS = {
     "Evidence.title": "材料名称",
     "CommonProblem.title": "问题标题",
     "CommonProblem.description": "问题表现",
+    "SupervisionFile.records": "督办记录",
+    "Dubian.unit": "督办对象",
+    "Dubian.date": "督办日期",
+    "Dubian.kind": "督办方式",
+    "Dubian.number": "文号",
+    "Dubian.by": "督办人",
+    "Dubian.items": "督办事项",
+    "Dubian.summary": "督办内容",
+    "Dubian.response_due": "回复时限",
+    "Dubian.response_received": "回复日期",
+    "Settings.supervision": "督办设置",
+    "SupervisionSettings.plan_days": "整改方案报送时限（天）",
+    "SupervisionSettings.postponements": "延期次数督办线",
+    "SupervisionSettings.response_days": "督办回复时限（天）",
+    "SupervisionSettings.number_prefix": "督办文号代字",
+    "SupervisionSettings.issuer": "督办落款机关",
 }
 
 # What staff need to know beyond the label; the full rules are in docs/guide/data-model.md.
@@ -108,4 +127,12 @@ HELP = {
     "PlatformKey.ssh_key": "平台签名合并提交所用的 SSH 公钥。",
     "PlatformKey.gpg_key": "平台签名合并提交所用的 OpenPGP 公钥，如 GitHub 网页合并密钥、Gitea/Forgejo 实例签名密钥。",
     "SignaturePolicy.require_signature": "为 true 时，审批提交必须带有审批人本人密钥（SSH 或 OpenPGP）或所列平台密钥的有效签名。",
+    "SupervisionFile.round": "本文件所属轮次的编号，须与文件名一致，如 rounds/supervision/r5.yml 写 r5。",
+    "Dubian.unit": "被督办单位的编号，须是该轮次的被巡察单位。",
+    "Dubian.items": "督办事项：台账中的问题或措施编号（P03、P03/M1），整改方案写 plan，整改报告写 report。",
+    "Dubian.number": "督办通知、通报的文号，如 区巡办督〔2020〕3号；rectify dubian 按此续编新文号。",
+    "Dubian.response_due": "要求回复的日期；过期仍未填写 response_received 的，rectify dubian 提示再次督办。",
+    "SupervisionSettings.plan_days": "反馈后多少天内应报送整改方案，逾期未报送的列入督办清单。",
+    "SupervisionSettings.postponements": "一个单位的整改时限累计延期达到这个次数，列入督办清单。",
+    "SupervisionSettings.issuer": "督办通知的发文机关和落款；不填则为“中共<区名>委巡察工作领导小组办公室”。",
 }

@@ -13,6 +13,7 @@ from site_builder.load.files import (
     rel_path,
 )
 from site_builder.load.records import build_record
+from site_builder.load.supervision import load_supervision
 from site_builder.load.yaml_characters import written_characters
 from site_builder.load.yaml_strict import decode, parse_yaml
 from site_builder.model import Project
@@ -98,6 +99,7 @@ def load_project(root: str | Path) -> tuple[Project, list[Diagnostic]]:
         if (record := load(path, Ledger)) is not None:
             project.ledgers.append(record)
     load_evaluations(root, project, diagnostics)  # rounds/evaluations/: 八查 and bulletins
+    load_supervision(root, project, diagnostics)  # rounds/supervision/: 督办 records
     return project, diagnostics
 
 

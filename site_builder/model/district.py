@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from site_builder.model.supervision import SupervisionSettings
 from site_builder.model.types import Id, LedgerDate, Level, ListOf, OptDate, OptText, Record, Text
 
 UnitKind = Literal[
@@ -175,6 +176,8 @@ class Settings(Record):
     sensitive_fields: Annotated[list[Text], ListOf] = []
     # IANA time zone for times the site prints (the build time).
     time_zone: Text = "Asia/Shanghai"
+    # When `rectify dubian` calls for supervision (督办), and the 督办通知's 文号 and 落款.
+    supervision: SupervisionSettings = SupervisionSettings()
 
 
 ReviewerRole = Literal["discipline", "organisation", "inspection_office"]

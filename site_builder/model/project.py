@@ -18,6 +18,7 @@ from site_builder.model.district import (
 from site_builder.model.evaluation import Bulletin, Evaluation, Rubric
 from site_builder.model.feedback import FeedbackList
 from site_builder.model.ledger import Ledger, Problem
+from site_builder.model.supervision import SupervisionFile
 
 
 @dataclass
@@ -40,6 +41,8 @@ class Project:
     feedback_lists: list[FeedbackList] = field(default_factory=list)
     # rounds/clues/<round>.yml: problem clues handed over, every round's in one list
     clues: list[Clue] = field(default_factory=list)
+    # rounds/supervision/<round>.yml: the 督办 records of each round
+    supervision: list[SupervisionFile] = field(default_factory=list)
 
     @cached_property
     def unit_by_id(self) -> dict[str, Unit]:

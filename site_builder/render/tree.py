@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from site_builder.render import audit, downloads, evaluation, views
+from site_builder.export import EXPORT_PATH, export_json
+from site_builder.render import audit, downloads, evaluation, supervision_view, views
 from site_builder.render.env import render
 
 ASSETS = ("rectify.css", "rectify.js", "rectify-search.js")
@@ -80,6 +81,16 @@ def write_downloads(tree: DocsTree, site: views.SiteData) -> None:
     tree.write("downloads/ledger.json", downloads.to_json(ledgers))
 
 
+def write_dubian(tree: DocsTree, site: views.SiteData, dubian: dict) -> None:
+    due = [d for d in dubian.values() if d.reasons]
+    records = sorted(
+        ((d, r) for d in dubian.values() for r in d.records),
+        key=lambda pair: (pair[1].date, pair[0].round, pair[0].unit),
+        reverse=True,
+    )
+    tree.write("dubian/index.md", render("dubian.md.j2", site=site, due=due, records=records))
+
+
 def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     """Render every page of the site into ``docs_dir``.
 
@@ -91,6 +102,9 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     docs_dir.mkdir(parents=True, exist_ok=True)
     tree = DocsTree(docs_dir)
 
+    # 督办 names officials: shown on the internal site only.
+    internal = site.build.get("audience", "internal") == "internal"
+    dubian = supervision_view.dubian_views(site) if internal else {}
     tree.write("index.md", render("overview.md.j2", site=site))
     tree.write("warnings/index.md", render("warnings.md.j2", site=site))
     tree.write("warnings/green.md", render("warnings_green.md.j2", site=site))
@@ -99,19 +113,28 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
         for unit_view in round_view.units:
             tree.write(
                 f"units/{round_view.id}/{unit_view.unit.id}.md",
-                render("unit.md.j2", site=site, r=round_view, u=unit_view),
+                render(
+                    "unit.md.j2",
+                    site=site,
+                    r=round_view,
+                    u=unit_view,
+                    dubian=dubian.get(f"{round_view.id}/{unit_view.unit.id}"),
+                ),  # fmt: skip
             )
     tree.write("common/index.md", render("common.md.j2", site=site))
     tree.write("cases/index.md", render("cases.md.j2", site=site))
     for case in site.cases:
         tree.write(f"cases/{case.case.id}.md", render("case.md.j2", site=site, c=case))
     write_downloads(tree, site)
-    internal = site.build.get("audience", "internal") == "internal"
     if internal:  # who changed the rules and who approved: for the office only
         rows = audit.governance_rows(site.history.governance)
         notices = [d for d in site.diagnostics if d.code in audit.AUDIT_CODES]
         tree.write("audit/index.md", render("audit.md.j2", site=site, rows=rows, notices=notices))
+    # The data export, from the same analysis (a public site's: from the redacted records).
+    tree.write(EXPORT_PATH, export_json(site, site.build.get("audience", "internal")))
     tree.write("search.md", render("search.md.j2"))
+    if internal:
+        write_dubian(tree, site, dubian)
     for guide in site.guides:
         tree.write(f"guide/{guide.name}", guide.content)
 
@@ -133,6 +156,7 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     ]
     if internal:
         tree.nav.append({"签字与治理": "audit/index.md"})
+        tree.nav.insert(2, {"督办": "dubian/index.md"})
     tree.nav.append({"量化评估": evaluation.write_pages(tree, site, NAV_ROUNDS)})
     if site.guides:
         tree.nav.append({"使用指南": [{g.title: f"guide/{g.name}"} for g in site.guides]})

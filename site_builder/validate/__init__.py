@@ -23,6 +23,7 @@ from site_builder.validate import (
     sensitive,
     signer_keys,
 )
+from site_builder.validate import supervision as supervision_rules
 
 Check = Callable[[Project], Iterable[Diagnostic]]
 
@@ -57,6 +58,7 @@ CHECKS: list[Check] = [
     evaluation.evaluations,
     evaluation.bulletins,
     names.names_in_free_text,
+    supervision_rules.supervision_records,
 ]
 
 

@@ -1,0 +1,162 @@
+"""The monthly report upward (月报): per round and unit, the site's figures as of the
+month's last day.
+
+Every figure is read from the site's own analysis (render.views.build_site_data on the
+ledgers and history as they stood that day, history.snapshot), so the report and a site
+built for that date print the same numbers: problems, closures and overdue measures
+from analyse.progress, postponements and relapses from analyse.trail, accountability
+by form from analyse.indicators. Money recovered and clues are not in the records yet,
+so the report leaves them out rather than printing zeros.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from site_builder.analyse.indicators import forms_distribution
+from site_builder.analyse.supervision import records_of
+from site_builder.diagnostics import Diagnostic
+from site_builder.history import read_history
+from site_builder.history.snapshot import checkout_as_of
+from site_builder.load import load_project
+from site_builder.render.views import SiteData, build_site_data
+from site_builder.validate import validate
+
+COLUMNS = (
+    "问题数",
+    "本月销号",
+    "累计销号",
+    "逾期措施",
+    "延期次数",
+    "销号后重新打开",
+    "第一种形态",
+    "第二种形态",
+    "第三种形态",
+    "第四种形态",
+    "本月督办",
+)
+
+
+@dataclass
+class Figures:
+    problems: int = 0
+    closed_month: int = 0
+    closed: int = 0
+    overdue: int = 0
+    postponed: int = 0
+    relapsed: int = 0
+    forms: dict[int, int] = field(default_factory=lambda: dict.fromkeys(range(1, 5), 0))
+    dubian: int = 0
+
+    def values(self) -> tuple[int, ...]:
+        head = (self.problems, self.closed_month, self.closed, self.overdue)
+        return (*head, self.postponed, self.relapsed, *self.forms.values(), self.dubian)
+
+    def add(self, other: Figures) -> None:
+        for name in ("problems", "closed_month", "closed", "overdue", "postponed", "relapsed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for form, count in other.forms.items():
+            self.forms[form] += count
+        self.dubian += other.dubian
+
+
+@dataclass
+class UnitMonth:
+    unit: str
+    name: str
+    figures: Figures
+
+
+@dataclass
+class RoundMonth:
+    round: str
+    name: str
+    units: list[UnitMonth]
+    total: Figures
+
+
+@dataclass
+class MonthlyReport:
+    month: str  # 2020-11
+    first: date
+    last: date
+    district: str
+    commit: str | None  # the main-line commit the figures were read at
+    rounds: list[RoundMonth] = field(default_factory=list)
+    total: Figures = field(default_factory=Figures)
+
+    @property
+    def title(self) -> str:
+        return f"{self.district}巡察整改情况月报（{self.first.year}年{self.first.month}月）"
+
+
+def month_bounds(month: str) -> tuple[date, date] | None:
+    """First and last day of 'YYYY-MM', or None when it is not such a month."""
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        first = date(year, number, 1)
+    except ValueError:
+        return None
+    if len(month) != 7:
+        return None
+    return first, date(year, number, calendar.monthrange(year, number)[1])
+
+
+def report_from_site(site: SiteData, month: str, commit: str | None = None) -> MonthlyReport:
+    """The month's figures read from the site's analysis made for the month's last day."""
+    first, last = month_bounds(month) or (site.as_of, site.as_of)
+    project = site.project
+    report = MonthlyReport(month, first, last, project.settings.district, commit)
+    for round_view in site.rounds:
+        if round_view.round.start > last:
+            continue
+        units = []
+        for u in round_view.units:
+            if u.entry.feedback_on > last:
+                continue
+            problems = u.ledger.problems if u.ledger else []
+            dubian = records_of(project, round_view.id, u.unit.id, last)
+            figures = Figures(
+                problems=u.stats.problems - u.stats.withdrawn,
+                closed_month=sum(
+                    p.status == "closed"
+                    and p.closed_on is not None
+                    and first <= p.closed_on <= last
+                    for p in problems
+                ),
+                closed=u.stats.closed,
+                overdue=u.stats.overdue,
+                postponed=u.trail.postponed,
+                relapsed=u.trail.reopened,
+                forms=forms_distribution(u.ledger),
+                dubian=sum(r.date >= first for r in dubian),
+            )
+            units.append(UnitMonth(u.unit.id, u.unit.name, figures))
+        total = Figures()
+        for unit in units:
+            total.add(unit.figures)
+        report.rounds.append(RoundMonth(round_view.id, round_view.name, units, total))
+        report.total.add(total)
+    return report
+
+
+def monthly_report(root: Path, month: str) -> tuple[MonthlyReport | None, list[Diagnostic]]:
+    """The report of ``month`` from the repository's main line as it stood on its last day.
+
+    None when the repository had no commit by then.
+    """
+    bounds = month_bounds(month)
+    if bounds is None:
+        raise ValueError(month)
+    last = bounds[1]
+    with checkout_as_of(root, last) as snapshot:
+        if snapshot is None:
+            return None, []
+        project, diagnostics = load_project(snapshot.folder)
+        diagnostics += validate(project)
+        history, found = read_history(snapshot.folder, project.signers, snapshot.cache_dir)
+        site = build_site_data(project, diagnostics + found, last, history)
+        return report_from_site(site, month, snapshot.commit), diagnostics + found

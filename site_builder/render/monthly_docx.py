@@ -1,0 +1,64 @@
+"""The monthly report upward (月报) as a Word document: a summary paragraph and the
+table of analyse.monthly (the same rows as the workbook)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+
+from site_builder.analyse.monthly import MonthlyReport
+from site_builder.analyse.supervision import chinese_date
+from site_builder.render.docx_report import BODY_FONT, TITLE_FONT, _font
+from site_builder.sheets.monthly_xlsx import HEADER, monthly_rows
+
+
+def summary(report: MonthlyReport) -> str:
+    t = report.total
+    forms = "、".join(
+        f"第{'一二三四'[form - 1]}种形态 {count} 人次" for form, count in t.forms.items()
+    )
+    return (
+        f"截至{chinese_date(report.last)}，{len(report.rounds)} 轮巡察反馈问题 {t.problems} 个，"
+        f"累计销号 {t.closed} 个，其中本月销号 {t.closed_month} 个；逾期未完成措施 {t.overdue} 条，"
+        f"整改时限延期 {t.postponed} 次，销号后重新打开 {t.relapsed} 个；问责 {forms}；"
+        f"本月督办 {t.dubian} 次。"
+    )
+
+
+def monthly_docx(report: MonthlyReport) -> bytes:
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21)
+    for side in ("top_margin", "bottom_margin", "left_margin", "right_margin"):
+        setattr(section, side, Cm(2))
+    _font(document.styles["Normal"], BODY_FONT, 12)
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(title.add_run(report.title), TITLE_FONT, 20)
+    document.add_paragraph(summary(report)).paragraph_format.first_line_indent = Pt(24)
+    table = document.add_table(rows=1, cols=len(HEADER), style="Table Grid")
+    for cell, name in zip(table.rows[0].cells, HEADER, strict=True):
+        cell.text = name
+    for row in monthly_rows(report):
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = str(value)
+    note = document.add_paragraph(
+        f"数据来源：整改台账 git 主线 {chinese_date(report.last)} 的版本"
+        f"（提交 {(report.commit or '')[:10]}），与台账网站同日数据一致。"
+    )
+    _font(note.runs[0], BODY_FONT, 10.5)
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def write_monthly_docx(report: MonthlyReport, path: Path) -> Path:
+    path.write_bytes(monthly_docx(report))
+    return path

@@ -1,0 +1,176 @@
+"""`rectify monthly`: the month's report upward equals the site's figures as of the
+month's last day, read from the ledgers as they stood then; later commits change nothing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from site_builder.analyse.monthly import monthly_report
+from site_builder.history import read_history
+from site_builder.load import load_project
+from site_builder.render.views import build_site_data
+
+from conftest import ROOT
+from gitrepo import GitRepo
+
+
+@pytest.fixture(scope="module")
+def demo_repo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "repo"
+    result = subprocess.run(
+        [sys.executable, "-m", "site_builder", "demo", str(path), "--source", str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+def git(repo, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_monthly_figures_equal_the_sites_as_of_the_months_end(demo_repo, tmp_path) -> None:
+    report, _ = monthly_report(demo_repo, "2020-11")
+    assert report is not None and report.last == date(2020, 11, 30)
+    # The site, built independently from a clone reset to the last commit of November.
+    tip = git(demo_repo, "log", "--first-parent", "--before=2020-11-30T23:59:59+08:00",
+              "-n1", "--format=%H")  # fmt: skip
+    assert report.commit == tip
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(demo_repo), str(clone))
+    git(clone, "reset", "-q", "--hard", tip)
+    project, diagnostics = load_project(clone)
+    history, _ = read_history(clone, project.signers)
+    site = build_site_data(project, diagnostics, date(2020, 11, 30), history)
+    units = {(r.id, u.unit.id): u for r in site.rounds for u in r.units}
+    compared = 0
+    for round_ in report.rounds:
+        for unit in round_.units:
+            view = units[(round_.round, unit.unit)]
+            f = unit.figures
+            assert f.problems == view.stats.problems - view.stats.withdrawn
+            assert f.closed == view.stats.closed
+            assert f.overdue == view.stats.overdue
+            assert (f.postponed, f.relapsed) == (view.trail.postponed, view.trail.reopened)
+            compared += 1
+    assert compared == sum(len(r.units) for r in site.rounds) > 100
+    assert report.total.overdue == site.total.overdue
+    # The ledgers of November, not today's: r5's closures went on after November.
+    today, _ = load_project(demo_repo)
+    closed_now = sum(p.status == "closed" for led in today.ledgers for p in led.problems)
+    assert report.total.closed < closed_now
+    # Hand-checked in rounds/supervision/r5.yml: two 督办通知 in November (rlgs 11-09,
+    # wcnsq 11-16); the reminder of 10-26 is October's.
+    r5 = next(r for r in report.rounds if r.round == "r5")
+    assert r5.total.dubian == 2
+    assert {u.unit: u.figures.dubian for u in r5.units if u.figures.dubian} == {
+        "rlgs": 1,
+        "wcnsq": 1,
+    }
+
+
+def run_monthly(repo, month: str, out) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "site_builder", "monthly", month, "--root", str(repo),
+         "--out", str(out), "--json"],
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+LEDGER = """\
+round: r1
+unit: wcjd
+plan:
+  objective: 对照反馈意见逐项整改
+  submitted_on: 2017-08-01
+problems:
+- id: P01
+  title: 公务用车管理不规范
+  category: work_style
+  status: {status}
+  closed_on: {closed_on}
+  measures:
+  - id: M1
+    text: 建立公务用车使用登记台账，每月在街道公示栏公示
+    deadline: 2017-12-31
+    owner: 王芳（党政办副主任）
+    leader: 李建军（办事处主任）
+    status: {measure}
+    completed_on: {closed_on}
+    evidence: [公务用车登记台账（2017年11月）]
+"""
+
+
+def test_a_past_month_is_unchanged_by_later_commits(make_repo, tmp_path) -> None:
+    from datetime import datetime
+
+    root = make_repo(
+        {"ledgers/r1/wcjd.yml": LEDGER.format(status="open", closed_on="", measure="in_progress")}
+    )
+    repo = GitRepo(root, start=datetime(2017, 11, 20))
+    repo.commit({}, "建立台账")
+    before = run_monthly(root, "2017-11", tmp_path / "a")
+    # A later commit closes P01 with a November date and backdates a 督办 into November.
+    repo.start = datetime(2018, 1, 5)
+    repo.commit(
+        {
+            "ledgers/r1/wcjd.yml": LEDGER.format(
+                status="closed", closed_on="2017-11-25", measure="done"
+            ),
+            "rounds/supervision/r1.yml": (
+                "round: r1\nrecords:\n- unit: wcjd\n  date: 2017-11-28\n  kind: reminder\n"
+                "  by: 区委巡察办\n  items: [P01/M1]\n"
+            ),
+        },
+        "补录销号和督办",
+    )
+    after = run_monthly(root, "2017-11", tmp_path / "b")
+    assert after == before
+    saved = (tmp_path / "b" / "月报-2017-11.json").read_text(encoding="utf-8")
+    assert json.loads(saved) == before
+    assert before["total"]["累计销号"] == 0 and before["total"]["本月督办"] == 0
+    # The month after the commit sees it: the test could fail.
+    january = run_monthly(root, "2018-01", tmp_path / "c")
+    assert january["total"]["累计销号"] == 1 and january["commit"] != before["commit"]
+
+    # The files carry the same figures.
+    book = load_workbook(tmp_path / "a" / "月报-2017-11.xlsx")
+    rows = list(book["月报"].iter_rows(values_only=True))
+    assert rows[0][0] == "示例区巡察整改情况月报（2017年11月）"
+    header = rows[2]
+    unit_row = next(r for r in rows if r[1] == "坞城街道党工委")
+    assert unit_row[header.index("问题数")] == before["total"]["问题数"]
+    document = Document(tmp_path / "a" / "月报-2017-11.docx")
+    assert "截至2017年11月30日" in document.paragraphs[1].text
+    cells = [c.text for c in document.tables[0].rows[1].cells]
+    assert cells[:3] == ["区委第一轮巡察", "坞城街道党工委", str(before["total"]["问题数"])]
+
+
+def test_a_month_before_the_first_commit_is_refused_plainly(make_repo, tmp_path) -> None:
+    from datetime import datetime
+
+    root = make_repo()
+    GitRepo(root, start=datetime(2017, 11, 20)).commit({}, "建立台账")
+    result = subprocess.run(
+        [sys.executable, "-m", "site_builder", "monthly", "2017-10", "--root", str(root)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 1 and "还没有提交" in result.stderr
+    bad = subprocess.run(
+        [sys.executable, "-m", "site_builder", "monthly", "2017-13", "--root", str(root)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "无法识别" in bad.stderr and "Traceback" not in bad.stderr
