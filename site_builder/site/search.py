@@ -220,7 +220,7 @@ def _run_all(jobs: list[tuple[Callable[[], None], list[str]]], verbose: bool) ->
             while len(running) >= limit:
                 reap(*running.pop(0))
             prepare()
-            log = tempfile.TemporaryFile()
+            log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in reap)
             try:
                 process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
             except OSError as exc:

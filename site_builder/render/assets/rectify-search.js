@@ -10,12 +10,18 @@
   var script = document.querySelector('script[src*="pagefind/pagefind-ui.js"]');
   var base = new URL(".", script ? script.src : window.location.href).pathname;
 
+  // Rank by the weighted count of the query's words on a page, without the statistics
+  // of the whole index (how rare a word is, the average page length): each shard has its
+  // own, so with them the first hit would depend on which shard a page fell into.
+  var ranking = { termFrequency: 0.0 };
+
   function start(bundles) {
     var ui = new PagefindUI({
       element: "#rl-search",
       bundlePath: bundles[0],
+      ranking: ranking,
       mergeIndex: bundles.slice(1).map(function (path) {
-        return { bundlePath: path };
+        return { bundlePath: path, ranking: ranking };
       }),
       showSubResults: true,
       showImages: false,
