@@ -42,6 +42,10 @@ MAX_SHARDS = 16
 _VERSION = 1
 # The attribute Pagefind looks for, in a tag (not in text: staff text cannot hold "<").
 _BODY = re.compile(rb"<[A-Za-z][^<>]*\sdata-pagefind-body[\s=>/]")
+# Not indexed, and not part of a page's hash: the overview's line saying when and from
+# which commit the site was built changes on every build (render/templates/overview.md.j2).
+UNINDEXED = (".headerlink", ".rl-build")
+_BUILD_LINE = re.compile(rb'<p class="[^"]*\brl-build\b[^"]*">.*?</p>', re.S)
 
 
 class SearchIndexError(Exception):
@@ -78,7 +82,7 @@ def indexed_pages(site: Path) -> dict[str, str]:
             continue
         data = path.read_bytes()
         if _BODY.search(data):
-            pages[rel.as_posix()] = hashlib.sha256(data).hexdigest()
+            pages[rel.as_posix()] = hashlib.sha256(_BUILD_LINE.sub(b"", data)).hexdigest()
     return pages
 
 
@@ -92,9 +96,8 @@ def pagefind_command(executable: Path, source: Path, output: Path, verbose: bool
         # Every page is Chinese; Material marks the HTML lang="zh" anyway.
         "--force-language",
         "zh",
-        # The ¶ permalinks beside headings are not words.
-        "--exclude-selectors",
-        ".headerlink",
+        # The ¶ permalinks beside headings are not words; the build line is not content.
+        *(arg for selector in UNINDEXED for arg in ("--exclude-selectors", selector)),
         *([] if verbose else ["--silent"]),
     ]
 
