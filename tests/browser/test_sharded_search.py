@@ -24,6 +24,9 @@ from conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
+# The sample's 183 indexed pages in two shards of about 90: smaller than the shards the
+# build makes (125 to 250 pages, search.shard_count), so no kinder to the merged ranking.
+SHARDS = 2
 QUERIES = [
     "公务用车",
     "三重一大",
@@ -45,7 +48,7 @@ def two_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, s
     result = build(ROOT, work / "out", keep_going=True)
     assert result.site_dir is not None, [d.as_text() for d in result.diagnostics[:5]]
     sites = {}
-    for name, shards in (("single", 1), ("sharded", 4)):
+    for name, shards in (("single", 1), ("sharded", SHARDS)):
         site = work / name / "site"
         shutil.copytree(result.site_dir, site)
         indexed, _ = index_search(site, work / name, shards=shards)
@@ -70,7 +73,7 @@ def test_sharded_search_finds_what_one_index_finds(
             found.append(_paths(open_search(tab, term)))
             # The merged shards were all asked: each one's entry file was fetched.
             entries = [u for u in tab.requests if urlsplit(u).path.endswith("/pagefind-entry.json")]
-            assert len(entries) == (1 if url == two_sites[0] else 4), entries
+            assert len(entries) == (1 if url == two_sites[0] else SHARDS), entries
     single, sharded = found
     assert single, f"nothing found for {term}"
     assert set(sharded) == set(single)
