@@ -36,9 +36,11 @@ SHARDS_FILE = "shards.json"
 # Pagefind's UI files the search page loads from pagefind/ itself (site/overrides/main.html).
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
 # About this many pages per shard; the count is a power of two so that it changes rarely
-# as a district grows (a new count re-indexes every shard once).
+# as a district grows (a new count re-indexes every shard once). Each shard costs a first
+# search its WebAssembly, entry and metadata (about 80 KB): at most 8 keeps a city's
+# first search under 2 MB.
 PAGES_PER_SHARD = 250
-MAX_SHARDS = 16
+MAX_SHARDS = 8
 _VERSION = 1
 # The attribute Pagefind looks for, in a tag (not in text: staff text cannot hold "<").
 _BODY = re.compile(rb"<[A-Za-z][^<>]*\sdata-pagefind-body[\s=>/]")
