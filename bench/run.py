@@ -19,6 +19,9 @@ small.
   high-water mark: the peak so far, as the stages run in order)
 - the rebuild: one more merged change, then ``pipeline.build`` again into the same
   folder, as a CI runner that keeps its build folder and ``.git/rectify`` would
+- the anchor (unless ``--no-anchor``): the docs tree that build generated, built by
+  plain mkdocs-material with its own search (Chinese by jieba; ``bench/anchor.py``),
+  and our cold build and rebuild as ratios against it
 
 then the built site: pages, bytes, and the bytes a browser downloads for its first
 search, measured in Chromium (each query in a fresh browser context). Prints tables
