@@ -19,6 +19,9 @@ small.
   high-water mark: the peak so far, as the stages run in order)
 - the rebuild: one more merged change, then ``pipeline.build`` again into the same
   folder, as a CI runner that keeps its build folder and ``.git/rectify`` would
+- the anchor (unless ``--no-anchor``): the docs tree that build generated, built by
+  plain mkdocs-material with its own search (Chinese by jieba; ``bench/anchor.py``),
+  and our cold build and rebuild as ratios against it
 
 then the built site: pages, bytes, and the bytes a browser downloads for its first
 search, measured in Chromium (each query in a fresh browser context). Prints tables
@@ -44,6 +47,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from anchor import child_plain  # noqa: E402
 from common import (  # noqa: E402
     ROOT,
     drop_history_cache,
@@ -151,6 +155,8 @@ def child_build(root: Path, out: Path) -> dict:
         "stages": result.timings.stages,
         "peak_after_stage_mb": peaks,
         "incremental": state["incremental"],
+        "search_shards": state.get("search_shards"),
+        "search_shards_reindexed": state.get("search_shards_reindexed"),
         "pages": result.pages,
         "built": result.site_dir is not None,
         "errors": sum(1 for d in result.diagnostics if d.severity == "error"),
@@ -165,6 +171,7 @@ CHILDREN = {
     "load_validate": child_load_validate,
     "history": child_history,
     "build": child_build,
+    "plain": child_plain,
 }
 
 
@@ -312,6 +319,9 @@ def measure(units: int, work: Path, commits_per_unit: int, seed: int) -> dict:
     figures["history_after_one_commit"] = run_child("history", root, out)
     say(f"[{units}] build (site engine) …")
     figures["build"] = run_child("build", root, out)
+    if SETTINGS.get("anchor"):
+        say(f"[{units}] the anchor: plain mkdocs-material on the same docs tree …")
+        figures["plain"] = run_child("plain", root, out)
     say(f"[{units}] first searches in Chromium …")
     figures["site"] = run_child("site", root, out)
     say(f"[{units}] rebuild after one more merge …")
@@ -359,6 +369,13 @@ def stage_seconds(figures: dict) -> dict[str, float]:
     found["rebuild after one merge: site engine"] = rebuild.get("site engine", nan)
     found["rebuild after one merge: search index"] = rebuild.get("search index", nan)
     found["rebuild after one merge"] = sum(rebuild.values())
+    if "plain" in figures:
+        plain = figures["plain"]["seconds"]
+        found["anchor: plain mkdocs-material + jieba search"] = plain
+        found["ratio: whole build, cold history / anchor"] = (
+            found["whole build, cold history"] / plain
+        )
+        found["ratio: rebuild after one merge / anchor"] = found["rebuild after one merge"] / plain
     return found
 
 
@@ -398,7 +415,9 @@ def tables(results: list[dict]) -> str:
     lines = ["Seconds (wall clock):", "", head, rule]
     per = [stage_seconds(r) for r in results]
     for name in per[0]:
-        lines.append(row(name, [p[name] for p in per], ".2f"))
+        lines.append(row(name, [p.get(name, float("nan")) for p in per], ".2f"))
+    lines.append(row("search shards", [r["rebuild"].get("search_shards") or 0 for r in results], ",.0f"))  # fmt: skip
+    lines.append(row("search shards re-indexed by the rebuild", [r["rebuild"].get("search_shards_reindexed") or 0 for r in results], ",.0f"))  # fmt: skip
     lines += ["", "Peak resident memory, MB (each child process; build: high-water mark after each stage):", "", head, rule]  # fmt: skip
     lines.append(row("interpreter and imports", [r["baseline"]["peak_mb"] for r in results], ".0f"))
     lines.append(row("synth (generating)", [r["repository"]["peak_mb"] for r in results], ".0f"))
@@ -445,6 +464,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--commits-per-unit", type=int, default=40)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", help="keep repositories and sites here (default: a temp dir)")
+    parser.add_argument(
+        "--no-anchor", action="store_true",
+        help="skip the plain mkdocs-material build of the same pages (bench/anchor.py)",
+    )  # fmt: skip
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -456,6 +479,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(figures, ensure_ascii=False))
         return 0
 
+    SETTINGS["anchor"] = not args.no_anchor
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     results = []
     with tempfile.TemporaryDirectory(prefix="rectify-bench-") as tmp:

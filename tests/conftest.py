@@ -156,7 +156,7 @@ def pagefind_payload(raw: bytes, name: str) -> bytes:
 def search_fragments(site: Path) -> dict[str, str]:
     """Pagefind's stored text of each indexed page, by URL."""
     found = {}
-    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in (site / "pagefind").glob("*/fragment/*.pf_fragment"):
         fragment = json.loads(pagefind_payload(path.read_bytes(), path.name))
         found[fragment["url"]] = fragment["content"]
     return found

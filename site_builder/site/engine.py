@@ -1,8 +1,10 @@
 """Write the engine's configuration beside the docs tree, run MkDocs and Pagefind, swap the site in.
 
 MkDocs renders the pages; Pagefind (its extended build, which segments Chinese)
-then indexes them into a chunked search index in ``site/pagefind/``: a browser
-fetches only the chunks its query needs, not one file of every page's text.
+then indexes them into a chunked search index in ``site/pagefind/``, one index per
+shard of pages (``site/search.py``): a browser fetches only the chunks its query
+needs, not one file of every page's text, and a rebuild re-indexes only the shards
+whose pages changed.
 
 A rebuild re-renders only what changed. When the configuration, the nav, the
 templates, the engine versions and the list of source files are what the current
@@ -19,12 +21,12 @@ import json
 import logging
 import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from importlib import metadata, resources
 from pathlib import Path
 
+from site_builder.site import search
 from site_builder.site.csp import secure_site
 from site_builder.site.escape import escape_nav, escape_text
 from site_builder.site.swap import swap_in
@@ -33,7 +35,7 @@ from site_builder.site.swap import swap_in
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 STATE_FILE = "site-engine.json"
-SEARCH_DIR = "pagefind"
+SEARCH_DIR = search.SEARCH_DIR
 # Bump when what a dirty build may reuse changes in a way the fingerprint does not see.
 _STATE_VERSION = 1
 _ENGINES = ("mkdocs", "mkdocs-material", "pagefind-bin-extended", "rectify-ledger")
@@ -157,32 +159,19 @@ def pagefind_executable() -> Path:
         raise SiteError(f"找不到 Pagefind 可执行文件：{exc}。请重新运行 make setup。") from None
 
 
-def index_search(site: Path, verbose: bool = False) -> None:
-    """Build the chunked Chinese search index of ``site`` into ``site/pagefind``."""
-    shutil.rmtree(site / SEARCH_DIR, ignore_errors=True)
-    command = [
-        str(pagefind_executable()),
-        "--site",
-        str(site),
-        "--output-subdir",
-        SEARCH_DIR,
-        # Every page is Chinese; Material marks the HTML lang="zh" anyway.
-        "--force-language",
-        "zh",
-        # The ¶ permalinks beside headings are not words.
-        "--exclude-selectors",
-        ".headerlink",
-        *([] if verbose else ["--silent"]),
-    ]
+def index_search(
+    site: Path,
+    out: Path,
+    previous: Path | None = None,
+    shards: int | None = None,
+    verbose: bool = False,
+) -> tuple[search.Indexed, dict]:
+    """Build the sharded Chinese search index of ``site`` into ``site/pagefind``
+    (``site/search.py``), reusing the unchanged shards of ``previous``."""
     try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-    except OSError as exc:
-        raise SiteError(f"无法运行 Pagefind 建立搜索索引：{exc}") from None
-    if verbose and done.stdout:
-        print(done.stdout, end="")
-    if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-        raise SiteError("建立站内搜索索引失败（Pagefind）：" + " / ".join(detail))
+        return search.build_index(site, out, pagefind_executable(), previous, shards, verbose)
+    except search.SearchIndexError as exc:
+        raise SiteError(str(exc)) from None
 
 
 def build_site_engine(
@@ -206,20 +195,28 @@ def build_site_engine(
         dirty = final.is_dir() and _read_state(out) == current
         if dirty:
             # Pages are rewritten, not replaced, by MkDocs: copy, never hard-link.
-            # The search index is made afresh below.
+            # The search index's unchanged shards are linked from the site below.
             def skip_index(folder: str, names: list[str]) -> list[str]:
                 return [SEARCH_DIR] if Path(folder) == final else []
 
             shutil.copytree(final, staging, symlinks=True, ignore=skip_index)
         run_mkdocs(config_file, dirty)
     with stage("搜索索引"):
-        index_search(staging, verbose)
+        previous = final if final.is_dir() else None
+        indexed, manifest = index_search(staging, out, previous, verbose=verbose)
         # The Content-Security-Policy, from the inline scripts the pages hold (site/csp.py).
         secure_site(staging)
     # Swap: the previous site stays whole until the new one is complete, and is
     # replaced in one step (site/swap.py). The state is written only for a site in place.
     (out / STATE_FILE).unlink(missing_ok=True)
+    search.forget_manifest(out)
     site = swap_in(staging, final)
-    state = {"fingerprint": current, "incremental": dirty}
+    search.write_manifest(out, manifest)
+    state = {
+        "fingerprint": current,
+        "incremental": dirty,
+        "search_shards": indexed.shards,
+        "search_shards_reindexed": indexed.reindexed,
+    }
     (out / STATE_FILE).write_text(json.dumps(state) + "\n", encoding="utf-8")
     return site

@@ -1,0 +1,243 @@
+"""The search index: one Pagefind index per shard of pages, merged by the search page.
+
+Pagefind's extended build (it segments Chinese) indexes what the templates mark
+``data-pagefind-body``. A city's site has thousands of such pages and indexing them all
+took half of a rebuild, so the pages are split into shards by a hash of their path
+(``shard_of``): each shard is its own Pagefind bundle in ``site/pagefind/sNN/``, and the
+search page loads the first and merges the others (Pagefind UI's ``mergeIndex``), reading
+their names from ``site/pagefind/shards.json``. Sharding by hash, not by page type, keeps
+every shard's statistics (page lengths, word frequencies) close to the whole site's, so
+the merged results rank as a single index would.
+
+A rebuild re-indexes only the shards whose pages changed: ``out/search-shards.json``
+records the content hash of every indexed page per shard, with the options and the
+Pagefind version; a shard whose record matches is hard-linked from the current site
+(its files are never written in place: a changed shard is indexed into a fresh folder).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import IO
+
+SEARCH_DIR = "pagefind"
+MANIFEST = "search-shards.json"
+SHARDS_FILE = "shards.json"
+# Pagefind's UI files the search page loads from pagefind/ itself (site/overrides/main.html).
+UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
+# About this many pages per shard; the count is a power of two so that it changes rarely
+# as a district grows (a new count re-indexes every shard once). Each shard costs a first
+# search its WebAssembly, entry and metadata (about 80 KB): at most 8 keeps a city's
+# first search under 2 MB.
+PAGES_PER_SHARD = 250
+MAX_SHARDS = 8
+_VERSION = 1
+# The attribute Pagefind looks for, in a tag (not in text: staff text cannot hold "<").
+_BODY = re.compile(rb"<[A-Za-z][^<>]*\sdata-pagefind-body[\s=>/]")
+# Not indexed, and not part of a page's hash: the overview's line saying when and from
+# which commit the site was built changes on every build (render/templates/overview.md.j2).
+UNINDEXED = (".headerlink", ".rl-build")
+_BUILD_LINE = re.compile(rb'<p class="[^"]*\brl-build\b[^"]*">.*?</p>', re.S)
+
+
+class SearchIndexError(Exception):
+    """Pagefind failed; the message is for the operator, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Indexed:
+    shards: int
+    reindexed: int  # how many shards were indexed afresh (the others were reused)
+    pages: int
+
+
+def shard_count(pages: int) -> int:
+    count = 1
+    while count < MAX_SHARDS and pages > count * PAGES_PER_SHARD:
+        count *= 2
+    return count
+
+
+def shard_of(path: str, count: int) -> int:
+    """The shard of a page, from its path in the site (stable across builds)."""
+    return int.from_bytes(hashlib.sha256(path.encode()).digest()[:4], "big") % count
+
+
+def indexed_pages(site: Path) -> dict[str, str]:
+    """The pages Pagefind indexes (those with a ``data-pagefind-body`` element) and their
+    content hashes, by path in the site. Pagefind skips the other pages of a site where
+    any page has one; each shard must skip them too, so they are left out here."""
+    pages = {}
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site)
+        if rel.parts[0] == SEARCH_DIR:
+            continue
+        data = path.read_bytes()
+        if _BODY.search(data):
+            pages[rel.as_posix()] = hashlib.sha256(_BUILD_LINE.sub(b"", data)).hexdigest()
+    return pages
+
+
+def pagefind_command(executable: Path, source: Path, output: Path, verbose: bool) -> list[str]:
+    return [
+        str(executable),
+        "--site",
+        str(source),
+        "--output-path",
+        str(output),
+        # Every page is Chinese; Material marks the HTML lang="zh" anyway.
+        "--force-language",
+        "zh",
+        # The ¶ permalinks beside headings are not words; the build line is not content.
+        *(arg for selector in UNINDEXED for arg in ("--exclude-selectors", selector)),
+        *([] if verbose else ["--silent"]),
+    ]
+
+
+def _options(count: int) -> str:
+    try:
+        version = metadata.version("pagefind-bin-extended")
+    except metadata.PackageNotFoundError:
+        version = "-"
+    flags = pagefind_command(Path("pagefind"), Path("."), Path("."), False)
+    return json.dumps([_VERSION, version, count, flags[5:]])
+
+
+def _read_manifest(out: Path) -> dict:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def forget_manifest(out: Path) -> None:
+    """Before the site is swapped: a manifest must describe the site in place."""
+    (out / MANIFEST).unlink(missing_ok=True)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    try:
+        shutil.copytree(source, target, copy_function=os.link)
+    except OSError:  # another file system: copy
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target)
+
+
+def _stage_sources(site: Path, pages: list[str], folder: Path) -> None:
+    """A folder holding only ``pages`` at their paths in the site (hard links)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    for rel in pages:
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(site / rel, target)
+        except OSError:
+            shutil.copyfile(site / rel, target)
+
+
+def build_index(
+    site: Path,
+    out: Path,
+    executable: Path,
+    previous: Path | None = None,
+    shards: int | None = None,
+    verbose: bool = False,
+) -> tuple[Indexed, dict]:
+    """Index ``site`` into ``site/pagefind/``; reuse the shards of ``previous`` (the site in
+    place) that the manifest in ``out`` shows unchanged. Returns the figures and the new
+    manifest, which the caller writes with ``write_manifest`` once the site is in place."""
+    pages = indexed_pages(site)
+    count = shards or shard_count(len(pages))
+    groups: list[dict[str, str]] = [{} for _ in range(count)]
+    for rel, digest in pages.items():
+        groups[shard_of(rel, count)][rel] = digest
+    names = [f"s{k:02d}" for k in range(count) if groups[k]]
+    wanted = {f"s{k:02d}": group for k, group in enumerate(groups) if group}
+
+    old = _read_manifest(out)
+    same_options = old.get("options") == _options(count)
+    old_shards = old.get("shards", {}) if same_options else {}
+    bundle = site / SEARCH_DIR
+    shutil.rmtree(bundle, ignore_errors=True)
+    bundle.mkdir(parents=True)
+    todo = []
+    for name in names:
+        kept = previous / SEARCH_DIR / name if previous else None
+        if kept and kept.is_dir() and old_shards.get(name) == wanted[name]:
+            _link_tree(kept, bundle / name)
+        else:
+            todo.append(name)
+    sources = out / "search-sources"
+    try:
+        _run_all(
+            [
+                (lambda name=name: _stage_sources(site, sorted(wanted[name]), sources / name),
+                 pagefind_command(executable, sources / name, bundle / name, verbose))
+                for name in todo
+            ],
+            verbose,
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(sources, ignore_errors=True)
+    if names:
+        for ui in UI_FILES:
+            shutil.copyfile(bundle / names[0] / ui, bundle / ui)
+    (bundle / SHARDS_FILE).write_text(
+        json.dumps({"shards": [f"{name}/" for name in names]}) + "\n", encoding="utf-8"
+    )
+    manifest = {"options": _options(count), "shards": wanted}
+    return Indexed(shards=len(names), reindexed=len(todo), pages=len(pages)), manifest
+
+
+def write_manifest(out: Path, manifest: dict) -> None:
+    (out / MANIFEST).write_text(json.dumps(manifest) + "\n", encoding="utf-8")
+
+
+def _run_all(jobs: list[tuple[Callable[[], None], list[str]]], verbose: bool) -> None:
+    """Run the Pagefind commands, as many at a time as there are cores."""
+    limit = max(1, os.cpu_count() or 1)
+    running: list[tuple[subprocess.Popen, IO[bytes]]] = []
+    failures: list[str] = []
+
+    def reap(process: subprocess.Popen, log: IO[bytes]) -> None:
+        process.wait()
+        log.seek(0)
+        text = log.read().decode("utf-8", "replace")
+        log.close()
+        if verbose and text:
+            print(text, end="")
+        if process.returncode != 0:
+            failures.extend(text.strip().splitlines()[-3:])
+
+    try:
+        for prepare, command in jobs:
+            while len(running) >= limit:
+                reap(*running.pop(0))
+            prepare()
+            log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in reap)
+            try:
+                process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+            except OSError as exc:
+                log.close()
+                raise SearchIndexError(f"无法运行 Pagefind 建立搜索索引：{exc}") from None
+            running.append((process, log))
+        while running:
+            reap(*running.pop(0))
+    finally:
+        for process, log in running:
+            process.kill()
+            process.wait()
+            log.close()
+    if failures:
+        raise SearchIndexError("建立站内搜索索引失败（Pagefind）：" + " / ".join(failures))
