@@ -26,6 +26,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import IO
@@ -182,7 +183,7 @@ def build_index(
     try:
         _run_all(
             [
-                (lambda name=name: _stage_sources(site, sorted(wanted[name]), sources / name),
+                (partial(_stage_sources, site, sorted(wanted[name]), sources / name),
                  pagefind_command(executable, sources / name, bundle / name, verbose))
                 for name in todo
             ],
@@ -225,7 +226,7 @@ def _run_all(jobs: list[tuple[Callable[[], None], list[str]]], verbose: bool) ->
             while len(running) >= limit:
                 reap(*running.pop(0))
             prepare()
-            log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in reap)
+            log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed in reap)
             try:
                 process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
             except OSError as exc:
