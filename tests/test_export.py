@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.audience import parse_audience
 from site_builder.export import SCHEMA_VERSION, read_export
 from site_builder.pipeline import build
 
@@ -53,7 +54,9 @@ def built(tmp_path_factory) -> dict[str, Path]:
     GitRepo(root).commit({}, "建立台账")
     exports = {}
     for audience in ("internal", "public"):
-        result = build(root, base / audience, as_of=date(2017, 12, 1), audience=audience)
+        result = build(
+            root, base / audience, as_of=date(2017, 12, 1), audience=parse_audience(audience)
+        )
         assert result.site_dir is not None, [d.as_text() for d in result.diagnostics]
         exports[audience] = result.site_dir / "data" / "export.json"
     return exports

@@ -202,10 +202,12 @@ def build_site_engine(
             shutil.copytree(final, staging, symlinks=True, ignore=skip_index)
         run_mkdocs(config_file, dirty)
     with stage("搜索索引"):
+        # The Content-Security-Policy, from the inline scripts the pages hold (site/csp.py),
+        # before indexing: pages copied from the last site already carry it, so a page's
+        # content, and the search shard's hash of it, is the same whichever way it came.
+        secure_site(staging)
         previous = final if final.is_dir() else None
         indexed, manifest = index_search(staging, out, previous, verbose=verbose)
-        # The Content-Security-Policy, from the inline scripts the pages hold (site/csp.py).
-        secure_site(staging)
     # Swap: the previous site stays whole until the new one is complete, and is
     # replaced in one step (site/swap.py). The state is written only for a site in place.
     (out / STATE_FILE).unlink(missing_ok=True)

@@ -11,11 +11,12 @@
   var base = new URL(".", script ? script.src : window.location.href).pathname;
 
   // Rank by the weighted count of the query's words on a page, without the statistics
-  // of the whole index (how rare a word is, the average page length): each shard has its
-  // own, so with them the first hit would depend on which shard a page fell into.
+  // of the whole index (how rare a word is, the average page length, so no length
+  // normalisation either): each shard has its own, so with them the first hit would
+  // depend on which shard a page fell into.
   // A unit's name (data-pagefind-meta="unit" on its ledger pages) outranks pages that
   // merely mention it often, so typing 坞城街道 leads to that unit's ledgers first.
-  var ranking = { termFrequency: 0.0, metaWeights: { unit: 20 } };
+  var ranking = { termFrequency: 0.0, pageLength: 0.0, metaWeights: { unit: 20 } };
 
   function start(bundles) {
     var ui = new PagefindUI({
