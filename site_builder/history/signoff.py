@@ -96,25 +96,25 @@ def identities(commit: Commit, graph: dict, brought: dict[str, list[str]]) -> tu
 
 def empty_merge(commit: Commit) -> SignOff:
     """A merge whose side parent is already on the main line approves nothing."""
-    return SignOff(
+    return _by_merger(
+        commit,
         State.UNCONFIRMED,
-        commit.sha,
-        commit.author_name,
-        commit.author_email,
-        via="merge",
-        reason="合并的分支已在主线上，没有带入任何修改；合并提交自身的修改不算审批",
+        "合并的分支已在主线上，没有带入任何修改；合并提交自身的修改不算审批",
     )
 
 
 def merged_in_merge(commit: Commit) -> SignOff:
     """Changes a merge commit carries that are in neither parent: written by the merger."""
-    return SignOff(
+    return _by_merger(
+        commit,
         State.SELF_APPROVED,
-        commit.sha,
-        commit.author_name,
-        commit.author_email,
-        via="merge",
-        reason="合并时夹带的修改（不在被合并的分支中），由合并人自己写入，未经他人审批",
+        "合并时夹带的修改（不在被合并的分支中），由合并人自己写入，未经他人审批",
+    )
+
+
+def _by_merger(commit: Commit, state: State, reason: str) -> SignOff:
+    return SignOff(
+        state, commit.sha, commit.author_name, commit.author_email, via="merge", reason=reason
     )
 
 
