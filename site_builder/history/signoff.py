@@ -135,23 +135,10 @@ def decide(
     if review is not None:  # Gitea/Forgejo: the platform's key vouches for Reviewed-by
         return SignOff(State(review.state), commit.sha, review.name, review.email,
                        "reviewed-by", review.reason)  # fmt: skip
-    trailers = _TRAILER.findall(commit.message)
-    if trailers:
-        match = _IDENTITY.match(trailers[-1])
-        if not match:
-            return SignOff(
-                State.UNKNOWN_REVIEWER,
-                commit.sha,
-                trailers[-1].strip(),
-                via="trailer",
-                reason="Approved-by 格式不对，应写作“Approved-by: 姓名 <邮箱>”",
-            )
-        name, email, via = match.group(1), match.group(2), "trailer"
-    elif commit.is_merge:
-        name, email, via = commit.author_name, commit.author_email, "merge"
-    else:
-        return SignOff(State.UNCONFIRMED, commit.sha, via="direct", reason="直接提交，未经审批合并")
-
+    claimed = _claimed(commit)
+    if isinstance(claimed, SignOff):
+        return claimed
+    name, email, via = claimed
     return _judge(commit, signers, authors, signature, name, email, via, unit=unit)
 
 
@@ -166,15 +153,31 @@ def decide_governance(
     governance role, not one of its writers, signed as the policy asks."""
     if empty_side:
         return empty_merge(commit)
-    trailers = _TRAILER.findall(commit.message)
-    match = _IDENTITY.match(trailers[-1]) if trailers else None
-    if match:
-        name, email, via = match.group(1), match.group(2), "trailer"
-    elif commit.is_merge:
-        name, email, via = commit.author_name, commit.author_email, "merge"
-    else:
-        return SignOff(State.UNCONFIRMED, commit.sha, via="direct", reason="直接提交，未经审批合并")
+    claimed = _claimed(commit)
+    if isinstance(claimed, SignOff):
+        return claimed
+    name, email, via = claimed
     return _judge(commit, signers, authors, signature, name, email, via, governance=True)
+
+
+def _claimed(commit: Commit) -> tuple[str, str, str] | SignOff:
+    """Who ``commit`` says approved it (the last ``Approved-by:``, else a merge's author),
+    or the sign-off when it claims no approval or claims one in an unreadable form."""
+    trailers = _TRAILER.findall(commit.message)
+    if trailers:
+        match = _IDENTITY.match(trailers[-1])
+        if not match:
+            return SignOff(
+                State.UNKNOWN_REVIEWER,
+                commit.sha,
+                trailers[-1].strip(),
+                via="trailer",
+                reason="Approved-by 格式不对，应写作“Approved-by: 姓名 <邮箱>”",
+            )
+        return match.group(1), match.group(2), "trailer"
+    if commit.is_merge:
+        return commit.author_name, commit.author_email, "merge"
+    return SignOff(State.UNCONFIRMED, commit.sha, via="direct", reason="直接提交，未经审批合并")
 
 
 def _judge(
