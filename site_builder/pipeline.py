@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from site_builder.analyse import Analysis, analyse
+from site_builder.analyse.monthly import MonthlyReport, month_bounds, report_from_analysis
 from site_builder.audience import (
     INTERNAL,
     Audience,
@@ -27,6 +29,7 @@ from site_builder.buildlock import DEFAULT_WAIT, build_lock
 from site_builder.diagnostics import Diagnostic, diag, has_errors, sort_key
 from site_builder.history import read_history
 from site_builder.history.evidence import missing_evidence
+from site_builder.history.snapshot import checkout_as_of
 from site_builder.load import load_project
 from site_builder.model import Project
 from site_builder.provenance import Acknowledgement, check_provenance, write_build_info
@@ -93,6 +96,50 @@ def read_audit_trail(root: Path, project: Project | None = None):
     if project is None:
         project, _ = load_project(root)
     return read_history(root, project.signers)
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """A repository loaded, checked, its history read and analysed: what the CLI's
+    reading commands (evaluate, report, dubian, log, history) print from."""
+
+    project: Project
+    analysis: Analysis
+    diagnostics: list[Diagnostic]  # the records' (load and validate)
+    trail: list[Diagnostic]  # the history's
+
+
+def analyse_repository(root: Path, as_of: date | None = None) -> Analysed:
+    """Load, validate, read the history and analyse it on ``as_of`` (settings, else today)."""
+    project, diagnostics = check_project(root)
+    return analyse_checked(root, project, diagnostics, as_of)
+
+
+def analyse_checked(
+    root: Path, project: Project, diagnostics: list[Diagnostic], as_of: date | None = None
+) -> Analysed:
+    """The history read and the analysis of a project already loaded and checked."""
+    history, found = read_history(root, project.signers)
+    when = as_of or project.settings.as_of or date.today()
+    return Analysed(project, analyse(project, history, when), diagnostics, found)
+
+
+def monthly_report(root: Path, month: str) -> tuple[MonthlyReport | None, list[Diagnostic]]:
+    """The report of ``month`` from the repository's main line as it stood on its last day:
+    the same analysis a site built for that day shows. None when there was no commit yet."""
+    bounds = month_bounds(month)
+    if bounds is None:
+        raise ValueError(month)
+    last = bounds[1]
+    with checkout_as_of(root, last) as snapshot:
+        if snapshot is None:
+            return None, []
+        project, diagnostics = load_project(snapshot.folder)
+        diagnostics += validate(project)
+        history, found = read_history(snapshot.folder, project.signers, snapshot.cache_dir)
+        analysis = analyse(project, history, last)
+        report = report_from_analysis(project, analysis, month, snapshot.commit)
+        return report, diagnostics + found
 
 
 def build(
@@ -168,8 +215,9 @@ def _build_locked(
             shown, history, shown_diagnostics = for_audience(
                 audience, project, history, diagnostics
             )
+            analysis = analyse(shown, history, when)
             site = build_site_data(
-                shown, shown_diagnostics, when, history, guides_dir=root / "docs" / "guide"
+                shown, analysis, shown_diagnostics, guides_dir=root / "docs" / "guide"
             )
             if masker := public_text(audience, project):
                 # The guides are copied into the site: a name in an example is masked too.

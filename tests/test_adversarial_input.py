@@ -28,6 +28,7 @@ import security_figures
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from site_builder.analyse import analyse
 from site_builder.diagnostics import CATALOGUE, Diagnostic, Severity
 from site_builder.load.dump import dump_yaml
 from site_builder.load.project import load_case, load_yaml_file
@@ -382,7 +383,7 @@ def _files_under(folder: Path) -> set[Path]:
 def render_into(root: Path, out: Path) -> list[str]:
     """Load, validate and render the docs tree (no site engine); the pages written."""
     project, found = check_project(root)
-    site = build_site_data(project, found, date(2017, 12, 1))
+    site = build_site_data(project, analyse(project, None, date(2017, 12, 1)), found)
     return render_docs(site, out / "docs").pages
 
 
@@ -501,7 +502,9 @@ def test_linked_guide_pages_are_not_published(make_repo, tmp_path) -> None:
     root = make_repo({"docs/guide/ok.md": "# 使用说明\n\n正文\n"})
     (root / "docs/guide/leak.md").symlink_to(secret)
     project, found = check_project(root)
-    site = build_site_data(project, found, date(2017, 12, 1), guides_dir=root / "docs/guide")
+    site = build_site_data(
+        project, analyse(project, None, date(2017, 12, 1)), found, guides_dir=root / "docs/guide"
+    )
     assert [g.name for g in site.guides] == ["ok.md"]
     security_figures.add(input__links_refused=1)
 

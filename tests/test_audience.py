@@ -22,6 +22,7 @@ import pytest
 import security_figures
 from pydantic import BaseModel
 
+from site_builder.analyse import analyse
 from site_builder.audience import (
     HIDDEN,
     PUBLIC,
@@ -124,7 +125,7 @@ def test_public_sample_site_holds_no_sensitive_value(public_sample_site: Path, t
     leaks, files = find_values(public_sample_site, exclusive)
 
     # Control: the same search finds the values in the internal pages.
-    site = build_site_data(project, diagnostics, date(2020, 12, 31))
+    site = build_site_data(project, analyse(project, None, date(2020, 12, 31)), diagnostics)
     internal_docs = render_docs(site, tmp_path / "internal" / "docs").docs_dir
     internal, _ = find_values(internal_docs, exclusive)
 

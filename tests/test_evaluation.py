@@ -12,6 +12,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from site_builder.analyse import analyse
 from site_builder.analyse.evaluation import evaluate
 from site_builder.analyse.indicators import COMPUTE
 from site_builder.diagnostics import CATALOGUE
@@ -475,10 +476,10 @@ def test_evaluate_prints_the_ranking_and_refuses_unknown_rounds() -> None:
 
 def test_report_docx_for_every_pilot_unit(tmp_path) -> None:
     project, _ = check_project(ROOT)
-    history = History()
+    analysis = analyse(project, History(), project.settings.as_of)
     pilots = {u.id for u in project.units if u.pilot}
     for ledger in (led for led in project.ledgers if led.unit in pilots):
-        report = build_report(project, history, ledger.round, ledger.unit, project.settings.as_of)
+        report = build_report(project, analysis, ledger.round, ledger.unit)
         path = tmp_path / f"{ledger.key.replace('/', '-')}.docx"
         path.write_bytes(report_docx(report))
         document = docx.Document(str(path))

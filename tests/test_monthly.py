@@ -12,9 +12,10 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from site_builder.analyse.monthly import monthly_report
+from site_builder.analyse import analyse
 from site_builder.history import read_history
 from site_builder.load import load_project
+from site_builder.pipeline import monthly_report
 from site_builder.render.views import build_site_data
 
 from conftest import ROOT
@@ -52,7 +53,7 @@ def test_monthly_figures_equal_the_sites_as_of_the_months_end(demo_repo, tmp_pat
     git(clone, "reset", "-q", "--hard", tip)
     project, diagnostics = load_project(clone)
     history, _ = read_history(clone, project.signers)
-    site = build_site_data(project, diagnostics, date(2020, 11, 30), history)
+    site = build_site_data(project, analyse(project, history, date(2020, 11, 30)), diagnostics)
     units = {(r.id, u.unit.id): u for r in site.rounds for u in r.units}
     compared = 0
     for round_ in report.rounds:

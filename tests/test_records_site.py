@@ -6,6 +6,7 @@ from datetime import date
 
 from test_records_rules import FB, FEEDBACK, HEAD, MEASURE, SIGNERS, W, problem
 
+from site_builder.analyse import analyse
 from site_builder.history import History
 from site_builder.pipeline import check_project
 from site_builder.render.tree import render_docs
@@ -27,7 +28,7 @@ FEEDBACK_3 = FEEDBACK + "  - id: F03\n    text: 机关食堂账目不清\n    ca
 
 def unit_page(make_repo, tmp_path, files: dict[str, str]) -> str:
     project, diagnostics = check_project(make_repo(files))
-    site = build_site_data(project, diagnostics, date(2018, 4, 10), History())
+    site = build_site_data(project, analyse(project, History(), date(2018, 4, 10)), diagnostics)
     render_docs(site, tmp_path / "docs")
     return (tmp_path / "docs" / "units" / "r1" / "wcjd.md").read_text(encoding="utf-8")
 

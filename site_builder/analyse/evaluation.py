@@ -10,10 +10,12 @@ applies is left out and the total is scaled to 100 over the checks that apply.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from site_builder.analyse.indicators import COMPUTE, Context, Indicator, forms_distribution
-from site_builder.history import History
+from site_builder.analyse.trail import current_closures
+from site_builder.history import Event, History
 from site_builder.model import Project
 from site_builder.model.evaluation import (
     ENTERED,
@@ -23,6 +25,7 @@ from site_builder.model.evaluation import (
     ScoringItem,
     rubric_for,
 )
+from site_builder.model.wording import points
 
 
 @dataclass(frozen=True)
@@ -186,11 +189,6 @@ def _item_line(s: ItemScore) -> str:
     return f"{s.item.id} {s.item.name} {points(s.earned)}/{points(s.item.points)} 分：{s.basis[0]}"
 
 
-def points(value: float | None) -> str:
-    """A score as printed: one decimal at most, no trailing zero ('—' when it does not apply)."""
-    return "—" if value is None else f"{round(value, 1):g}"
-
-
 def _shortfalls(card: Scorecard) -> list[Shortfall]:
     """A rule is met when any check or item it lists scores under its threshold."""
     found = []
@@ -221,7 +219,10 @@ def _shortfalls(card: Scorecard) -> list[Shortfall]:
 
 
 def score_evaluation(
-    project: Project, history: History, evaluation: Evaluation
+    project: Project,
+    history: History,
+    evaluation: Evaluation,
+    closures: Mapping[str, Event] | None = None,
 ) -> Scorecard | None:
     """The scorecard of one evaluation record; None when no rubric applies."""
     rubric = rubric_for(project, evaluation.round)
@@ -234,6 +235,7 @@ def score_evaluation(
         history.by_ledger().get(evaluation.key, []),
         history.available,
         rubric.basically_satisfied_weight,
+        current_closures(history.events) if closures is None else closures,
     )
     indicators = {key: compute(context) for key, compute in COMPUTE.items()}
     checks = [
@@ -257,11 +259,17 @@ def score_evaluation(
     return card
 
 
-def evaluate(project: Project, history: History | None = None) -> Results:
+def evaluate(
+    project: Project,
+    history: History | None = None,
+    closures: Mapping[str, Event] | None = None,
+) -> Results:
     """Score every evaluation, rank each round and link each unit's previous evaluation."""
     history = history or History()
+    if closures is None:
+        closures = current_closures(history.events)
     results = Results()
-    scored = [score_evaluation(project, history, e) for e in project.evaluations]
+    scored = [score_evaluation(project, history, e, closures) for e in project.evaluations]
     cards = [c for c in scored if c is not None]
     starts = {r.id: r.start for r in project.rounds}
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from site_builder.history import STATE_LABELS, Event, Kind, State
@@ -46,6 +46,7 @@ class Context:
     events: list[Event]  # this ledger's events, in order
     history_available: bool
     basically_weight: float = 0.5
+    closures: Mapping[str, Event] = field(default_factory=dict)  # the standing closures
 
     @property
     def day(self) -> date:
@@ -168,15 +169,11 @@ def closure(ctx: Context) -> Indicator:
 
 def _closure_states(ctx: Context) -> dict[str, State | None]:
     """The sign-off state of each problem's latest closure that still stands."""
-    latest: dict[str, State | None] = {}
-    for event in ctx.events:
-        if event.item.count("/") != 2:
-            continue
-        if event.kind is Kind.CLOSED:
-            latest[event.item] = event.signoff.state
-        elif event.kind is Kind.REOPENED:
-            latest.pop(event.item, None)
-    return latest
+    return {
+        ref: event.signoff.state
+        for ref, event in ctx.closures.items()
+        if event.kind is Kind.CLOSED and ctx.ledger and ref.startswith(ctx.ledger.key + "/")
+    }
 
 
 def confirmed_closures(ctx: Context) -> Indicator:

@@ -1,8 +1,8 @@
 """The monthly report upward (月报): per round and unit, the site's figures as of the
 month's last day.
 
-Every figure is read from the site's own analysis (render.views.build_site_data on the
-ledgers and history as they stood that day, history.snapshot), so the report and a site
+Every figure is read from the site's own analysis (analyse.stage.analyse on the ledgers
+and history as they stood that day: pipeline.monthly_report), so the report and a site
 built for that date print the same numbers: problems, closures and overdue measures
 from analyse.progress, postponements and relapses from analyse.trail, accountability
 by form from analyse.indicators. Money recovered and clues are not in the records yet,
@@ -14,16 +14,9 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
-from site_builder.analyse.indicators import forms_distribution
-from site_builder.analyse.supervision import records_of
-from site_builder.diagnostics import Diagnostic
-from site_builder.history import read_history
-from site_builder.history.snapshot import checkout_as_of
-from site_builder.load import load_project
-from site_builder.render.views import SiteData, build_site_data
-from site_builder.validate import validate
+from site_builder.analyse.stage import Analysis
+from site_builder.model import Project
 
 COLUMNS = (
     "问题数",
@@ -105,58 +98,46 @@ def month_bounds(month: str) -> tuple[date, date] | None:
     return first, date(year, number, calendar.monthrange(year, number)[1])
 
 
-def report_from_site(site: SiteData, month: str, commit: str | None = None) -> MonthlyReport:
-    """The month's figures read from the site's analysis made for the month's last day."""
-    first, last = month_bounds(month) or (site.as_of, site.as_of)
-    project = site.project
+def report_from_analysis(
+    project: Project, analysis: Analysis, month: str, commit: str | None = None
+) -> MonthlyReport:
+    """The month's figures read from the analysis made for the month's last day."""
+    first, last = month_bounds(month) or (analysis.as_of, analysis.as_of)
     report = MonthlyReport(month, first, last, project.settings.district, commit)
-    for round_view in site.rounds:
-        if round_view.round.start > last:
+    for found in analysis.rounds.values():
+        round_ = project.round_by_id[found.id]
+        if round_.start > last:
             continue
         units = []
-        for u in round_view.units:
-            if u.entry.feedback_on > last:
-                continue
-            problems = u.ledger.problems if u.ledger else []
-            dubian = records_of(project, round_view.id, u.unit.id, last)
-            figures = Figures(
-                problems=u.stats.problems - u.stats.withdrawn,
-                closed_month=sum(
-                    p.status == "closed"
-                    and p.closed_on is not None
-                    and first <= p.closed_on <= last
-                    for p in problems
-                ),
-                closed=u.stats.closed,
-                overdue=u.stats.overdue,
-                postponed=u.trail.postponed,
-                relapsed=u.trail.reopened,
-                forms=forms_distribution(u.ledger),
-                dubian=sum(r.date >= first for r in dubian),
-            )
-            units.append(UnitMonth(u.unit.id, u.unit.name, figures))
+        for team in round_.teams:
+            for entry in team.units:
+                unit = project.unit_by_id.get(entry.unit)
+                if unit is None or entry.feedback_on > last:
+                    continue
+                key = f"{round_.id}/{unit.id}"
+                ledger = project.ledger_by_key.get(key)
+                figured = analysis.ledger(key)
+                problems = ledger.problems if ledger else []
+                dubian = found.dubian.get(unit.id, ())
+                figures = Figures(
+                    problems=figured.stats.problems - figured.stats.withdrawn,
+                    closed_month=sum(
+                        p.status == "closed"
+                        and p.closed_on is not None
+                        and first <= p.closed_on <= last
+                        for p in problems
+                    ),
+                    closed=figured.stats.closed,
+                    overdue=figured.stats.overdue,
+                    postponed=figured.trail.postponed,
+                    relapsed=figured.trail.reopened,
+                    forms=dict(figured.forms),
+                    dubian=sum(r.date >= first for r in dubian),
+                )
+                units.append(UnitMonth(unit.id, unit.name, figures))
         total = Figures()
-        for unit in units:
-            total.add(unit.figures)
-        report.rounds.append(RoundMonth(round_view.id, round_view.name, units, total))
+        for unit_month in units:
+            total.add(unit_month.figures)
+        report.rounds.append(RoundMonth(round_.id, round_.name, units, total))
         report.total.add(total)
     return report
-
-
-def monthly_report(root: Path, month: str) -> tuple[MonthlyReport | None, list[Diagnostic]]:
-    """The report of ``month`` from the repository's main line as it stood on its last day.
-
-    None when the repository had no commit by then.
-    """
-    bounds = month_bounds(month)
-    if bounds is None:
-        raise ValueError(month)
-    last = bounds[1]
-    with checkout_as_of(root, last) as snapshot:
-        if snapshot is None:
-            return None, []
-        project, diagnostics = load_project(snapshot.folder)
-        diagnostics += validate(project)
-        history, found = read_history(snapshot.folder, project.signers, snapshot.cache_dir)
-        site = build_site_data(project, diagnostics + found, last, history)
-        return report_from_site(site, month, snapshot.commit), diagnostics + found

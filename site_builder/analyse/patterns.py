@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from site_builder.history import Event, Kind
 from site_builder.model import Project
+from site_builder.model.labels import PATTERN
 from site_builder.model.ledger import Ledger
 from site_builder.model.wording import cn_date
 
@@ -22,15 +23,7 @@ class Finding:
     evidence: list[str] = field(default_factory=list)
 
 
-PATTERNS = {
-    "strong_start": "虎头蛇尾",
-    "box_ticking": "过关心态",
-    "incomplete": "不全面",
-    "soft_accountability": "问责偏软",
-    "symptoms_only": "标本兼治不够",
-    "weak_principal": "主体责任不强",
-    "relapse": "改后又犯",
-}
+PATTERNS = PATTERN
 
 
 def ledger_findings(

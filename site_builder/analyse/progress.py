@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
@@ -36,14 +37,14 @@ def measure_colour(measure: Measure, as_of: date, thresholds: Thresholds) -> Col
     return Colour.WATCH
 
 
-@dataclass
+@dataclass(frozen=True)
 class LedgerStats:
     problems: int = 0
     closed: int = 0
     withdrawn: int = 0
     measures: int = 0
     done: int = 0
-    colours: dict[str, int] = field(default_factory=lambda: {c.value: 0 for c in Colour})
+    colours: Mapping[str, int] = field(default_factory=lambda: {c.value: 0 for c in Colour})
 
     @property
     def open(self) -> int:
@@ -65,32 +66,30 @@ class LedgerStats:
                 return colour
         return Colour.DONE
 
-    def add(self, other: LedgerStats) -> None:
-        for f in fields(self):
-            if f.name == "colours":
-                for key, value in other.colours.items():
-                    self.colours[key] += value
-            else:
-                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+    @classmethod
+    def total(cls, items: Iterable[LedgerStats]) -> LedgerStats:
+        """The sum of several ledgers' figures (a round's, the district's)."""
+        counts = dict.fromkeys(("problems", "closed", "withdrawn", "measures", "done"), 0)
+        colours = {c.value: 0 for c in Colour}
+        for item in items:
+            for name in counts:
+                counts[name] += getattr(item, name)
+            for key, value in item.colours.items():
+                colours[key] += value
+        return cls(**counts, colours=colours)
 
 
 def ledger_stats(ledger: Ledger, as_of: date, thresholds: Thresholds) -> LedgerStats:
-    stats = LedgerStats()
+    counts = dict.fromkeys(("problems", "closed", "withdrawn", "measures", "done"), 0)
+    colours = {c.value: 0 for c in Colour}
     for problem in ledger.problems:
-        stats.problems += 1
-        stats.closed += problem.status == "closed"
-        stats.withdrawn += problem.status == "withdrawn"
+        counts["problems"] += 1
+        counts["closed"] += problem.status == "closed"
+        counts["withdrawn"] += problem.status == "withdrawn"
         for measure in problem.measures:
             if measure.status == "withdrawn":
                 continue
-            stats.measures += 1
-            stats.done += measure.complete
-            stats.colours[measure_colour(measure, as_of, thresholds)] += 1
-    return stats
-
-
-def sum_stats(items: list[LedgerStats]) -> LedgerStats:
-    total = LedgerStats()
-    for item in items:
-        total.add(item)
-    return total
+            counts["measures"] += 1
+            counts["done"] += measure.complete
+            colours[measure_colour(measure, as_of, thresholds)] += 1
+    return LedgerStats(**counts, colours=colours)

@@ -20,16 +20,11 @@ from site_builder.analyse.progress import Colour, measure_colour
 from site_builder.analyse.trail import trail_counts
 from site_builder.history import Event, History
 from site_builder.model import Project
+from site_builder.model.labels import DUBIAN_RULE
 from site_builder.model.ledger import Ledger
 from site_builder.model.supervision import Dubian
 
-RULES = {
-    "overdue": "措施逾期",
-    "plan_late": "整改方案逾期未报送",
-    "report_late": "整改报告逾期未报送",
-    "no_response": "督办逾期未回复",
-    "postponed": "反复延期",
-}
+RULES = DUBIAN_RULE
 
 
 @dataclass(frozen=True)
@@ -47,11 +42,6 @@ class UnitDue:
     feedback_on: date
     reasons: list[Reason] = field(default_factory=list)
     records: list[Dubian] = field(default_factory=list)  # the 督办 it had by that day
-
-
-def chinese_date(day: date) -> str:
-    """The 公文 way of writing a date: 2020年10月12日."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def records_of(project: Project, round_id: str, unit: str, as_of: date) -> list[Dubian]:
@@ -142,16 +132,3 @@ def due_for_supervision(
             if due.reasons:
                 found.append(due)
     return found
-
-
-def next_numbers(project: Project, year: int, count: int) -> list[int]:
-    """The serial numbers the next ``count`` 文号 of ``year`` take (after those on record)."""
-    prefix = project.settings.supervision.number_prefix
-    used = [
-        serial[1]
-        for f in project.supervision
-        for r in f.records
-        if (serial := r.serial()) and serial[0] == year and (r.number or "").startswith(prefix)
-    ]
-    start = max(used, default=0) + 1
-    return list(range(start, start + count))

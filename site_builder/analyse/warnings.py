@@ -8,12 +8,13 @@ disagree (the 口径 is written once, in ``DEFINITIONS``).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from site_builder.analyse.patterns import Finding, ledger_findings
 from site_builder.analyse.progress import Colour, measure_colour
-from site_builder.analyse.trail import current_closures
+from site_builder.analyse.trail import current_closures, is_relapse
 from site_builder.history import Event, History, Kind, State
 from site_builder.model import Project
 
@@ -51,7 +52,7 @@ class MeasureAlert:
 
     @property
     def problem(self) -> str:
-        return self.item.split("/")[0]
+        return self.item.partition("/")[0]
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,18 @@ class Warnings:
         ]
 
 
-def compute_warnings(project: Project, history: History, as_of: date) -> Warnings:
+def compute_warnings(
+    project: Project,
+    history: History,
+    as_of: date,
+    closures: Mapping[str, Event] | None = None,
+) -> Warnings:
+    """Every warning list on ``as_of``; ``closures`` are the standing closures, when known."""
     warnings = Warnings()
     thresholds = project.settings.thresholds
     by_ledger = history.by_ledger()
-    closures = current_closures(history.events)
+    if closures is None:
+        closures = current_closures(history.events)
     postponements = Counter(e.item for e in history.events if e.kind is Kind.POSTPONED)
     last_change: dict[str, str] = {}
     for event in history.events:
@@ -157,8 +165,3 @@ def compute_warnings(project: Project, history: History, as_of: date) -> Warning
     warnings.postponed = [e for e in history.events if e.kind is Kind.POSTPONED]
     warnings.reopened = [e for e in history.events if is_relapse(e)]
     return warnings
-
-
-def is_relapse(event: Event) -> bool:
-    """A problem (not a measure) reopened after its closure: the figure 改后又犯 counts."""
-    return event.kind is Kind.REOPENED and event.item.count("/") == 2

@@ -11,10 +11,11 @@ from datetime import date
 from pathlib import Path
 
 from site_builder import pipeline
-from site_builder.analyse.evaluation import Scorecard, evaluate, points
+from site_builder.analyse import Scorecard
 from site_builder.cli.output import existing_root, print_diagnostics
 from site_builder.diagnostics import Severity, has_errors
 from site_builder.model import Project
+from site_builder.model.wording import points
 
 
 def _day(text: str) -> date:
@@ -139,8 +140,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         known = "、".join(sorted(project.round_by_id)) or "无"
         print(f"轮次“{args.round}”不存在。已有轮次：{known}；或写 all。", file=sys.stderr)
         return 2
-    history, _ = pipeline.read_audit_trail(root, project)
-    results = evaluate(project, history)
+    analysis = pipeline.analyse_checked(root, project, []).analysis
+    history, results = analysis.history, analysis.evaluation
     cards = results.all() if args.round == "all" else results.by_round.get(args.round, [])
     if args.json:
         print(
@@ -185,9 +186,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         print_diagnostics(own)
         print("台账有错误，未生成整改报告。请先修正。", file=sys.stderr)
         return 1
-    history, _ = pipeline.read_audit_trail(root, project)
-    as_of = args.as_of or project.settings.as_of or date.today()
-    report = build_report(project, history, args.round, args.unit, as_of)
+    analysis = pipeline.analyse_checked(root, project, diagnostics, args.as_of).analysis
+    report = build_report(project, analysis, args.round, args.unit)
     if report is None:
         print(
             f"没有找到台账 ledgers/{args.round}/{args.unit}.yml（轮次和单位写作 r1 wcjd）。",

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from site_builder import pipeline
-from site_builder.analyse.supervision import RULES, UnitDue, due_for_supervision
+from site_builder.analyse.supervision import RULES, UnitDue
 from site_builder.cli.output import existing_root, print_diagnostics
 from site_builder.diagnostics import Severity, has_errors
 from site_builder.history.git import GitError
@@ -60,12 +60,12 @@ def _due_dict(due: UnitDue) -> dict:
 
 
 def cmd_dubian(args: argparse.Namespace) -> int:
-    from site_builder.history import read_history
     from site_builder.render.dubian_docx import notices, write_notices
 
     if (root := existing_root(args.root)) is None:
         return 2
-    project, diagnostics = pipeline.check_project(root)
+    analysed = pipeline.analyse_repository(root, args.as_of)
+    project, diagnostics = analysed.project, analysed.diagnostics
     if has_errors(diagnostics):
         print_diagnostics([d for d in diagnostics if d.severity is Severity.ERROR])
         print("数据有错误，无法核查。请先修正（rectify validate）。", file=sys.stderr)
@@ -74,9 +74,8 @@ def cmd_dubian(args: argparse.Namespace) -> int:
         known = "、".join(r.id for r in project.rounds) or "（无）"
         print(f"轮次“{args.round}”不存在。已有轮次：{known}", file=sys.stderr)
         return 2
-    as_of = args.as_of or project.settings.as_of or date.today()
-    history, _ = read_history(root, project.signers)
-    due = due_for_supervision(project, history, args.round, as_of)
+    as_of = analysed.analysis.as_of
+    due = list(analysed.analysis.rounds[args.round].supervision)
     paths = write_notices(notices(project, due, as_of), Path(args.out)) if args.out else []
     if args.json:
         print(json.dumps([_due_dict(d) for d in due], ensure_ascii=False, indent=2))
@@ -96,7 +95,8 @@ def cmd_dubian(args: argparse.Namespace) -> int:
 
 
 def cmd_monthly(args: argparse.Namespace) -> int:
-    from site_builder.analyse.monthly import month_bounds, monthly_report
+    from site_builder.analyse.monthly import month_bounds
+    from site_builder.pipeline import monthly_report
     from site_builder.render.monthly_docx import write_monthly_docx
     from site_builder.sheets.monthly_xlsx import write_monthly_xlsx
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from site_builder.analyse import LedgerStats, TrailCounts, measure_colour
-from site_builder.render.views import SiteData
+from site_builder.analyse import Analysis, LedgerStats, TrailCounts
+from site_builder.model import Project
+from site_builder.model.district import Round, Team
 
 SCHEMA_VERSION = 1
 EXPORT_PATH = "data/export.json"
@@ -40,27 +41,25 @@ def figures(stats: LedgerStats, trail: TrailCounts) -> dict[str, Any]:
     }
 
 
-def _ledger(site: SiteData, round_id: str, unit) -> dict[str, Any]:
-    thresholds = site.project.settings.thresholds
-    ledger = unit.ledger
-    colours = {
-        f"{p.id}/{m.id}": str(measure_colour(m, site.as_of, thresholds))
-        for p in (ledger.problems if ledger else [])
-        for m in p.measures
-    }
+def _ledger(project: Project, analysis: Analysis, round_: Round, team: Team, entry) -> dict:
+    key = f"{round_.id}/{entry.unit}"
+    ledger = project.ledger_by_key.get(key)
+    figured = analysis.ledger(key)
     return {
-        "round": round_id,
-        "unit": unit.unit.id,
-        "feedback_on": unit.entry.feedback_on.isoformat(),
-        "team": unit.team.name if unit.team else None,
-        "figures": figures(unit.stats, unit.trail),
-        "colours": colours,  # each measure's warning colour on as_of: P01/M1 -> red
+        "round": round_.id,
+        "unit": entry.unit,
+        "feedback_on": entry.feedback_on.isoformat(),
+        "team": team.name,
+        "figures": figures(figured.stats, figured.trail),
+        # each measure's warning colour on as_of: P01/M1 -> red
+        "colours": {item: str(colour) for item, colour in figured.colours.items()},
         "ledger": ledger.model_dump(mode="json") if ledger else None,
     }
 
 
-def export_data(site: SiteData, audience: str = "internal") -> dict[str, Any]:
-    project = site.project
+def export_data(
+    project: Project, analysis: Analysis, audience: str = "internal", commit: str | None = None
+) -> dict[str, Any]:
     supervision = []
     if audience == "internal":
         supervision = [
@@ -68,31 +67,41 @@ def export_data(site: SiteData, audience: str = "internal") -> dict[str, Any]:
             for f in project.supervision
             for record in f.records
         ]
+    rounds = [project.round_by_id[r] for r in analysis.rounds]
     return {
         "schema_version": SCHEMA_VERSION,
         "district": project.settings.district,
-        "as_of": site.as_of.isoformat(),
+        "as_of": analysis.as_of.isoformat(),
         "audience": audience,
-        "commit": site.build.get("commit"),
-        "figures": figures(site.total, site.trail),
+        "commit": commit,
+        "figures": figures(analysis.total, analysis.trail),
         "units": [u.model_dump(mode="json") for u in project.units],
         "rounds": [
             {
                 "id": r.id,
                 "name": r.name,
-                "start": r.round.start.isoformat(),
-                "end": r.round.end.isoformat(),
-                "rectification_days": r.round.rectification_days,
-                "figures": figures(r.stats, r.trail),
+                "start": r.start.isoformat(),
+                "end": r.end.isoformat(),
+                "rectification_days": r.rectification_days,
+                "figures": figures(analysis.rounds[r.id].stats, analysis.rounds[r.id].trail),
             }
-            for r in site.rounds
+            for r in rounds
         ],
-        "ledgers": [_ledger(site, r.id, u) for r in site.rounds for u in r.units],
-        "history_available": site.history.available,
-        "events": [e.as_dict() for e in site.history.events],
+        "ledgers": [
+            _ledger(project, analysis, r, team, entry)
+            for r in rounds
+            for team in r.teams
+            for entry in team.units
+            if entry.unit in project.unit_by_id
+        ],
+        "history_available": analysis.history.available,
+        "events": [e.as_dict() for e in analysis.history.events],
         "supervision": supervision,
     }
 
 
-def export_json(site: SiteData, audience: str = "internal") -> str:
-    return json.dumps(export_data(site, audience), ensure_ascii=False, indent=1) + "\n"
+def export_json(
+    project: Project, analysis: Analysis, audience: str = "internal", commit: str | None = None
+) -> str:
+    data = export_data(project, analysis, audience, commit)
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from site_builder.model.labels import EVENT_KIND, FROZEN_FIELD
 from site_builder.model.ledger import Ledger, Measure, Problem
 
 T = TypeVar("T")
@@ -28,22 +29,7 @@ class Kind(StrEnum):
     ACCOUNTABILITY_ALTERED = "accountability_altered"  # an entry removed or edited (append-only)
 
 
-KIND_LABELS = {
-    Kind.CREATED: "新增",
-    Kind.DELETED: "删除",
-    Kind.STATUS_CHANGED: "状态变更",
-    Kind.CLOSED: "销号",
-    Kind.COMPLETED: "完成",
-    Kind.REOPENED: "重新打开",
-    Kind.WITHDRAWN: "撤销",
-    Kind.POSTPONED: "延期",
-    Kind.DEADLINE_CHANGED: "调整时限",
-    Kind.OWNER_CHANGED: "调整责任人",
-    Kind.EVIDENCE_ADDED: "补充佐证",
-    Kind.EVIDENCE_REMOVED: "删除佐证",
-    Kind.CLOSURE_REWRITTEN: "已销号事项被修改",
-    Kind.ACCOUNTABILITY_ALTERED: "问责记录被删改",
-}
+KIND_LABELS = EVENT_KIND
 
 # What a closed (销号) or withdrawn problem keeps: changing any of these needs a reopening.
 # Long-term mechanisms (长效机制) are left out: their enforcement is recorded after closure.
@@ -51,22 +37,7 @@ _FROZEN_PROBLEM = ("title", "description", "category", "source", "common_code", 
                    "withdrawn_reason")  # fmt: skip
 _FROZEN_MEASURE = ("text", "deadline", "owner", "leader", "completed_on", "evidence",
                    "withdrawn_reason")  # fmt: skip
-FIELD_LABELS = {
-    "title": "标题",
-    "description": "问题描述",
-    "category": "问题类别",
-    "source": "问题来源",
-    "common_code": "共性问题编号",
-    "closed_on": "销号日期",
-    "withdrawn_reason": "撤销理由",
-    "text": "措施内容",
-    "deadline": "完成时限",
-    "owner": "整改责任人",
-    "leader": "责任领导",
-    "completed_on": "完成日期",
-    "evidence": "佐证材料",
-    "measures": "整改措施",
-}
+FIELD_LABELS = FROZEN_FIELD
 
 
 @dataclass(frozen=True, slots=True)

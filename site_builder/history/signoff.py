@@ -18,6 +18,7 @@ from enum import StrEnum
 from site_builder.history.git import Commit
 from site_builder.history.trailers import PLATFORM_PREFIX, reviewed_by, trusted_review
 from site_builder.model.district import Signers
+from site_builder.model.labels import SIGNOFF_STATE
 
 _TRAILER = re.compile(r"^approved-by:(.*)$", re.IGNORECASE | re.MULTILINE)
 _IDENTITY = re.compile(r"^\s*([^<>]+?)\s*<([^<>@\s]+@[^<>\s]+)>\s*$")
@@ -32,14 +33,7 @@ class State(StrEnum):
     MISSING_SIGNATURE = "missing_signature"
 
 
-STATE_LABELS = {
-    State.CONFIRMED: "已确认",
-    State.UNCONFIRMED: "未经审批",
-    State.SELF_APPROVED: "自我审批",
-    State.UNKNOWN_REVIEWER: "审批人不在名单",
-    State.BAD_SIGNATURE: "签名无效",
-    State.MISSING_SIGNATURE: "缺少签名",
-}
+STATE_LABELS = SIGNOFF_STATE
 
 
 @dataclass(frozen=True, slots=True)

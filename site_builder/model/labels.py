@@ -307,3 +307,79 @@ CHANGE_KIND = {
 # Any status code an event may carry as its old or new value.
 STATUS_WORDS = {**MEASURE_STATUS, **PROBLEM_STATUS}
 CHINESE_NUMERALS = "一二三四五六七八九十"
+
+# Item events of the audit trail (history.events.Kind values).
+EVENT_KIND = {
+    "created": "新增",
+    "deleted": "删除",
+    "status_changed": "状态变更",
+    "closed": "销号",
+    "completed": "完成",
+    "reopened": "重新打开",
+    "withdrawn": "撤销",
+    "postponed": "延期",
+    "deadline_changed": "调整时限",
+    "owner_changed": "调整责任人",
+    "evidence_added": "补充佐证",
+    "evidence_removed": "删除佐证",
+    "closure_rewritten": "已销号事项被修改",
+    "accountability_altered": "问责记录被删改",
+}
+
+# Fields of a closed problem or done measure, named when an edit rewrites them.
+FROZEN_FIELD = {
+    "title": "标题",
+    "description": "问题描述",
+    "category": "问题类别",
+    "source": "问题来源",
+    "common_code": "共性问题编号",
+    "closed_on": "销号日期",
+    "withdrawn_reason": "撤销理由",
+    "text": "措施内容",
+    "deadline": "完成时限",
+    "owner": "整改责任人",
+    "leader": "责任领导",
+    "completed_on": "完成日期",
+    "evidence": "佐证材料",
+    "measures": "整改措施",
+}
+
+# Sign-off states of a change (history.signoff.State values).
+SIGNOFF_STATE = {
+    "confirmed": "已确认",
+    "unconfirmed": "未经审批",
+    "self_approved": "自我审批",
+    "unknown_reviewer": "审批人不在名单",
+    "bad_signature": "签名无效",
+    "missing_signature": "缺少签名",
+}
+
+# The failure patterns of a ledger (形式主义 in rectification).
+PATTERN = {
+    "strong_start": "虎头蛇尾",
+    "box_ticking": "过关心态",
+    "incomplete": "不全面",
+    "soft_accountability": "问责偏软",
+    "symptoms_only": "标本兼治不够",
+    "weak_principal": "主体责任不强",
+    "relapse": "改后又犯",
+}
+
+# Why a unit is due for 督办 (analyse.supervision rules).
+DUBIAN_RULE = {
+    "overdue": "措施逾期",
+    "plan_late": "整改方案逾期未报送",
+    "report_late": "整改报告逾期未报送",
+    "no_response": "督办逾期未回复",
+    "postponed": "反复延期",
+}
+
+# The three-colour warning of a measure, in words (analyse.progress.Colour values).
+COLOUR_NAMES = {
+    "red": "逾期",
+    "yellow": "临期",
+    "watch": "关注",
+    "green": "正常",
+    "done": "已完成",
+    "none": "无时限",
+}

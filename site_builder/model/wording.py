@@ -57,3 +57,8 @@ def change_text(kind: str, item: str, old: str | None, new: str | None, days: in
     if str(kind) in ("deleted", "evidence_removed"):
         return f"{words}：{old}" if old else words
     return f"{words}：{_value(old)} → {_value(new)}"
+
+
+def points(value: float | None) -> str:
+    """A score as printed: one decimal at most, no trailing zero ('—' when it does not apply)."""
+    return "—" if value is None else f"{round(value, 1):g}"

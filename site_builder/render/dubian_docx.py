@@ -15,8 +15,9 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from site_builder.analyse.supervision import UnitDue, chinese_date, next_numbers
+from site_builder.analyse.supervision import UnitDue
 from site_builder.model import Project
+from site_builder.model.wording import cn_date
 from site_builder.render.docx_report import BODY_FONT, TITLE_FONT, _font
 
 NUMERALS = "一二三四五六七八九十"
@@ -61,11 +62,11 @@ def notices(project: Project, due: list[UnitDue], as_of: date) -> list[Notice]:
         round_name = round_.name if round_ else unit.round
         opening = (
             f"根据{round_name}反馈意见和巡察整改工作要求，经对你单位整改台账逐项核查，"
-            f"截至{chinese_date(as_of)}，你单位整改工作存在以下问题："
+            f"截至{cn_date(as_of)}，你单位整改工作存在以下问题："
         )
         closing = (
             f"请你单位主要负责人切实履行整改第一责任人职责，对上述事项逐项研究、限期整改，"
-            f"于{chinese_date(reply_by)}前将整改情况书面报送区委巡察办，并按规定更新整改台账、"
+            f"于{cn_date(reply_by)}前将整改情况书面报送区委巡察办，并按规定更新整改台账、"
             "补充佐证材料。逾期未报送或整改不力的，将按有关规定提请约谈或通报。"
         )
         found.append(
@@ -118,10 +119,10 @@ def notice_docx(notice: Notice) -> bytes:
     for n, item in enumerate(notice.items, 1):
         body(f"{numeral(n)}、{item}。")
     body(notice.closing)
-    body(f"回复时限：{chinese_date(notice.response_due)}", indent=True)
+    body(f"回复时限：{cn_date(notice.response_due)}", indent=True)
     document.add_paragraph()
     body(notice.issuer, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    body(chinese_date(notice.issued_on), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    body(cn_date(notice.issued_on), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -136,3 +137,16 @@ def write_notices(found: list[Notice], out: Path) -> list[Path]:
         path.write_bytes(notice_docx(notice))
         paths.append(path)
     return paths
+
+
+def next_numbers(project: Project, year: int, count: int) -> list[int]:
+    """The serial numbers the next ``count`` 文号 of ``year`` take (after those on record)."""
+    prefix = project.settings.supervision.number_prefix
+    used = [
+        serial[1]
+        for f in project.supervision
+        for r in f.records
+        if (serial := r.serial()) and serial[0] == year and (r.number or "").startswith(prefix)
+    ]
+    start = max(used, default=0) + 1
+    return list(range(start, start + count))

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from site_builder.analyse.evaluation import Results, Scorecard, Shortfall, evaluate, points
+from site_builder.analyse import Results, Scorecard, Shortfall
 from site_builder.model.district import Round
 from site_builder.model.evaluation import Rubric
 from site_builder.model.labels import FORM, SCORING_METHOD
+from site_builder.model.wording import points
 from site_builder.render import notices
 from site_builder.render.env import render
 from site_builder.render.report import build_report
@@ -223,7 +224,7 @@ def write_pages(tree, site, nav_rounds: int) -> list[dict]:
     them all (render/tree.py says why).
     """
     project = site.project
-    results = evaluate(project, site.history)
+    results = site.analysis.evaluation
     rankings = ranking_views(site, results)
     everything = sorted(
         (v for r in rankings for v in r.cards), key=lambda v: (-v.card.total, v.card.unit)
@@ -257,7 +258,7 @@ def write_pages(tree, site, nav_rounds: int) -> list[dict]:
         for view in ranking.cards:
             tree.write(view.url, render("evaluation_card.md.j2", site=site, v=view))
     for ledger in project.ledgers:
-        report = build_report(project, site.history, ledger.round, ledger.unit, site.as_of)
+        report = build_report(project, site.analysis, ledger.round, ledger.unit)
         if report is not None:
             tree.write(
                 f"reports/{ledger.round}/{ledger.unit}.md",

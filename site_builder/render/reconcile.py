@@ -6,17 +6,19 @@ and its accountability with the deciding body, which the same partial shows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from site_builder.analyse.progress import Colour, measure_colour
+from site_builder.analyse import Colour, LedgerAnalysis
 from site_builder.model import Project
 from site_builder.model.feedback import FeedbackItem
 from site_builder.model.labels import (
     CADRE_LEVEL,
     CLUE_RECEIVER,
     CLUE_STATUS,
+    COLOUR_NAMES,
     DECIDING_BODY,
     FORM_SHORT,
     MEASURE_STATUS,
@@ -29,16 +31,6 @@ from site_builder.model.labels import (
     TIME_LIMIT,
 )
 from site_builder.model.ledger import Ledger, Measure, Problem
-from site_builder.validate.feedback import plan_due
-
-COLOUR_NAMES = {
-    "red": "逾期",
-    "yellow": "临期",
-    "watch": "关注",
-    "green": "正常",
-    "done": "已完成",
-    "none": "无时限",
-}
 
 
 @dataclass(frozen=True)
@@ -163,21 +155,23 @@ class Reconciliation:
         return not (self.has_list or any(shown))
 
 
-def reconciliation(project: Project, ledger: Ledger | None, as_of: date) -> Reconciliation:
+def reconciliation(
+    project: Project, ledger: Ledger | None, figures: LedgerAnalysis
+) -> Reconciliation:
     view = Reconciliation()
     if ledger is None:
         return view
-    thresholds = project.settings.thresholds
+    colours = figures.colours
     active = [p for p in ledger.problems if p.status != "withdrawn"]
     feedback = project.feedback_by_key.get(ledger.key)
     if feedback is not None:
-        view.has_list, view.plan_due = True, plan_due(project, feedback)
+        view.has_list, view.plan_due = True, figures.plan_due
         first: dict[str, str] = {}  # problem id -> the first item that lists it
         for item in feedback.items:
             answering = [p for p in active if item.id in p.answers]
             cells = []
             for p in answering:
-                cell = _problem(p, item.id, as_of, thresholds)
+                cell = _problem(p, item.id, colours)
                 if p.id in first:
                     cell = replace(cell, shown_under=first[p.id])
                 first.setdefault(p.id, item.id)
@@ -193,7 +187,7 @@ def reconciliation(project: Project, ledger: Ledger | None, as_of: date) -> Reco
     known = {item.id for item in feedback.items} if feedback else set()
     for p in active:
         if not any(a in known for a in p.answers):
-            cell = _problem(p, "", as_of, thresholds)
+            cell = _problem(p, "", colours)
             view.others.append(ReconcileRow(None, project.category_label(p.category), "", (cell,)))
     view.reviews = [
         ReviewRow(
@@ -236,14 +230,14 @@ def reconciliation(project: Project, ledger: Ledger | None, as_of: date) -> Reco
     return view
 
 
-def _problem(problem: Problem, item: str, as_of: date, thresholds) -> ProblemCell:
+def _problem(problem: Problem, item: str, colours: Mapping[str, Colour]) -> ProblemCell:
     measures = tuple(
         MeasureCell(
             f"{problem.id}/{m.id}",
             TIME_LIMIT[m.time_limit],
             m.stage_due if m.time_limit == "long_term" and m.stage_due else m.deadline,
             MEASURE_STATUS[m.status],
-            str(measure_colour(m, as_of, thresholds)),
+            str(colours[f"{problem.id}/{m.id}"]),
         )
         for m in problem.measures
         if m.status != "withdrawn"
@@ -292,13 +286,4 @@ def _accountability(problem: Problem) -> list[AccountabilityRow]:
     ]
 
 
-__all__ = ["Colour", "Reconciliation", "clue_counts", "reconciliation"]
-
-
-def clue_counts(project: Project, round_id: str) -> dict[str, int]:
-    """A round's problem clues by status (初核、立案、了结、暂存), for the round page."""
-    counts = dict.fromkeys(CLUE_STATUS.values(), 0)
-    for clue in project.clues:
-        if clue.round == round_id:
-            counts[CLUE_STATUS[clue.status]] += 1
-    return counts
+__all__ = ["Colour", "Reconciliation", "reconciliation"]

@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from site_builder.analyse.indicators import forms_distribution
-from site_builder.history import STATE_LABELS, Event, History, Kind, State
+from site_builder.analyse import Analysis, Colour, LedgerAnalysis
+from site_builder.history import STATE_LABELS, State
 from site_builder.model import Project
 from site_builder.model.labels import (
     DEPARTMENT,
@@ -76,9 +76,10 @@ def _sub(index: int, text: str) -> str:
 
 
 def build_report(
-    project: Project, history: History, round_id: str, unit_id: str, as_of: date
+    project: Project, analysis: Analysis, round_id: str, unit_id: str
 ) -> RectificationReport | None:
     """The draft report of ledger ``round_id/unit_id``; None when there is no such ledger."""
+    as_of = analysis.as_of
     ledger = project.ledger_by_key.get(f"{round_id}/{unit_id}")
     round_ = project.round_by_id.get(round_id)
     if ledger is None or round_ is None:
@@ -96,14 +97,14 @@ def build_report(
         ("数据截至", as_of.isoformat()),
         ("数据来源", f"整改台账 {ledger.src.file}"),
     ]
-    events = history.by_ledger().get(ledger.key, [])
+    figures = analysis.ledger(ledger.key)
     sections = [
         _overview(project, ledger),
         _problems(project, ledger),
         _mechanisms(ledger),
-        _accountability(ledger),
-        _open_items(ledger, as_of),
-        _signoff(ledger, events, history.available),
+        _accountability(ledger, figures),
+        _open_items(ledger, figures),
+        _signoff(ledger, figures, analysis.history.available),
     ]
     for index, section in enumerate(sections):
         section.title = f"{NUMERALS[index]}、{section.title}"
@@ -216,7 +217,7 @@ def _mechanisms(ledger: Ledger) -> Section:
     return section
 
 
-def _accountability(ledger: Ledger) -> Section:
+def _accountability(ledger: Ledger, figures: LedgerAnalysis) -> Section:
     section = Section("责任追究情况")
     rows = tuple(
         (
@@ -236,7 +237,7 @@ def _accountability(ledger: Ledger) -> Section:
         return section
     columns = ("问题", "被问责人", "职务", "责任类型", "四种形态", "问责方式", "日期")
     section.blocks.append(Table(columns, rows))
-    forms = forms_distribution(ledger)
+    forms = figures.forms
     spread = "、".join(f"第{NUMERALS[f - 1]}种形态 {n} 人次" for f, n in forms.items() if n)
     section.blocks.append(Paragraph(f"共问责 {len(rows)} 人次：{spread}。"))
     soft = [p.id for p in ledger.problems if p.accountability_is_soft]
@@ -247,14 +248,15 @@ def _accountability(ledger: Ledger) -> Section:
     return section
 
 
-def _open_items(ledger: Ledger, as_of: date) -> Section:
+def _open_items(ledger: Ledger, figures: LedgerAnalysis) -> Section:
     section = Section("尚未完成的整改事项及下一步计划")
     rows = []
     for p in ledger.problems:
         for m in p.measures:
             if m.status in ("done", "withdrawn"):
                 continue
-            late = m.deadline is not None and m.deadline < as_of
+            # Late as the site counts it: past the approved deadline (the red list).
+            late = figures.colours.get(f"{p.id}/{m.id}") is Colour.RED
             state = MEASURE_STATUS[m.status] + ("，已逾期" if late else "")
             rows.append(
                 (
@@ -274,7 +276,7 @@ def _open_items(ledger: Ledger, as_of: date) -> Section:
     return section
 
 
-def _signoff(ledger: Ledger, events: list[Event], history_available: bool) -> Section:
+def _signoff(ledger: Ledger, figures: LedgerAnalysis, history_available: bool) -> Section:
     section = Section("审核签字情况")
     report = ledger.report
     signed = {r.department: r for r in (report.reviewers if report else [])}
@@ -296,22 +298,16 @@ def _signoff(ledger: Ledger, events: list[Event], history_available: bool) -> Se
     if not history_available:
         section.blocks.append(Paragraph("没有 git 修改记录，销号审批情况无法核实。"))
         return section
-    latest: dict[str, Event] = {}
-    for event in events:
-        if event.item.count("/") == 2 and event.kind is Kind.CLOSED:
-            latest[event.item] = event
-        elif event.item.count("/") == 2 and event.kind is Kind.REOPENED:
-            latest.pop(event.item, None)
     closed = [p for p in ledger.problems if p.status == "closed"]
     confirmed = [
         p
         for p in closed
-        if (e := latest.get(ledger.problem_ref(p))) and e.signoff.state is State.CONFIRMED
+        if (e := figures.closures.get(p.id)) and e.signoff.state is State.CONFIRMED
     ]
     text = f"已销号问题 {len(closed)} 个，销号经审批合并确认 {len(confirmed)} 个"
     doubtful = []
     for p in closed:
-        closing = latest.get(ledger.problem_ref(p))
+        closing = figures.closures.get(p.id)
         if closing is None:
             doubtful.append(f"{p.id}（修改记录中没有销号）")
         elif closing.signoff.state is not State.CONFIRMED:

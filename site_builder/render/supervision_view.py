@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from site_builder.analyse.supervision import Reason, due_for_supervision, records_of
+from site_builder.analyse.supervision import Reason
 from site_builder.model.supervision import Dubian
 from site_builder.render.views import SiteData
 
@@ -23,14 +23,13 @@ class UnitDubian:
 
 def dubian_views(site: SiteData) -> dict[str, UnitDubian]:
     """Ledger key -> the unit's 督办 view, for every unit with a reason or a record."""
-    project = site.project
+    analysis = site.analysis
     views: dict[str, UnitDubian] = {}
     for round_view in site.rounds:
-        due = {
-            d.unit: d for d in due_for_supervision(project, site.history, round_view.id, site.as_of)
-        }
+        found = analysis.rounds[round_view.id]
+        due = {d.unit: d for d in found.supervision}
         for u in round_view.units:
-            records = records_of(project, round_view.id, u.unit.id, site.as_of)
+            records = list(found.dubian.get(u.unit.id, ()))
             reasons = due[u.unit.id].reasons if u.unit.id in due else []
             if records or reasons:
                 key = f"{round_view.id}/{u.unit.id}"

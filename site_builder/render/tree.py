@@ -131,7 +131,8 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
         notices = [d for d in site.diagnostics if d.code in audit.AUDIT_CODES]
         tree.write("audit/index.md", render("audit.md.j2", site=site, rows=rows, notices=notices))
     # The data export, from the same analysis (a public site's: from the redacted records).
-    tree.write(EXPORT_PATH, export_json(site, site.build.get("audience", "internal")))
+    audience, commit = site.build.get("audience", "internal"), site.build.get("commit")
+    tree.write(EXPORT_PATH, export_json(site.project, site.analysis, audience, commit))
     tree.write("search.md", render("search.md.j2"))
     if internal:
         write_dubian(tree, site, dubian)

@@ -10,16 +10,11 @@ from pathlib import Path
 from site_builder.analyse import (
     DEFINITIONS,
     PATTERNS,
+    Analysis,
     Finding,
     LedgerStats,
     TrailCounts,
     Warnings,
-    compute_warnings,
-    current_closures,
-    ledger_stats,
-    measure_colour,
-    sum_stats,
-    trail_counts,
 )
 from site_builder.diagnostics import Diagnostic
 from site_builder.history import Event, History, State
@@ -27,6 +22,7 @@ from site_builder.model import Project
 from site_builder.model.district import Case, InspectedUnit, Round, Team, Unit
 from site_builder.model.labels import PROBLEM_STATUS, UNIT_KIND
 from site_builder.model.ledger import Ledger, Measure, Problem
+from site_builder.model.refs import ItemRef
 from site_builder.model.wording import change_text, cn_date
 from site_builder.render import charts
 from site_builder.render.catalogue_view import CommonView, common_views
@@ -63,7 +59,7 @@ def approval_text(event: Event) -> str:
 
 
 def timeline_row(event: Event) -> TimelineRow:
-    item = event.item.split("/", 2)[2]
+    item = ItemRef.parse(event.item).within
     return TimelineRow(
         event.landed[:10],
         item,
@@ -166,6 +162,7 @@ class SiteData:
     total: LedgerStats
     common: list[CommonView]
     cases: list[CaseView]
+    analysis: Analysis
     guides: list[Guide] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     history: History = field(default_factory=History)
@@ -190,7 +187,7 @@ class SiteData:
         """The warnings page's filters: (row attribute, label, [(value, shown text)])."""
         alerts = [*self.warnings.red, *self.warnings.yellow, *self.warnings.watch]
         units = sorted({a.key for a in alerts} | {c.key for c in self.warnings.unconfirmed})
-        kinds = sorted({self.unit_kind(key.split("/")[1]) for key in units} - {""})
+        kinds = sorted({self.unit_kind(ItemRef.parse(key).unit) for key in units} - {""})
         leaders = sorted({a.leader for a in alerts if a.leader})
         return [
             ("round", "轮次", [(r.id, r.name) for r in self.rounds]),
@@ -217,16 +214,12 @@ class SiteData:
 
 def build_site_data(
     project: Project,
+    analysis: Analysis,
     diagnostics: list[Diagnostic],
-    as_of: date,
-    history: History | None = None,
     guides_dir: Path | None = None,
 ) -> SiteData:
-    history = history or History()
-    events = history.by_ledger()
-    closures = current_closures(history.events)
-    warnings = compute_warnings(project, history, as_of)
-    thresholds = project.settings.thresholds
+    """The pages' view data: the analysis arranged by round and unit, nothing recomputed."""
+    history = analysis.history
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
     for d in diagnostics:
         by_file[d.file].append(d)
@@ -238,7 +231,8 @@ def build_site_data(
             cases_by_problem[ref].append(case)
 
     rounds: list[RoundView] = []
-    for round_ in sorted(project.rounds, key=lambda r: r.start):
+    for found in analysis.rounds.values():
+        round_ = project.round_by_id[found.id]
         unit_views = []
         for team in round_.teams:
             for entry in team.units:
@@ -248,63 +242,53 @@ def build_site_data(
                 key = f"{round_.id}/{unit.id}"
                 ledger = project.ledger_by_key.get(key)
                 problems = ledger.problems if ledger else []
+                figures = analysis.ledger(key)
                 unit_views.append(
                     UnitView(
                         unit=unit,
                         entry=entry,
                         team=team,
                         ledger=ledger,
-                        stats=ledger_stats(ledger, as_of, thresholds) if ledger else LedgerStats(),
+                        stats=figures.stats,
                         measures=[
-                            MeasureView(p, m, measure_colour(m, as_of, thresholds))
+                            MeasureView(p, m, figures.colours[f"{p.id}/{m.id}"])
                             for p in problems
                             for m in p.measures
                         ],
                         diagnostics=by_file.get(ledger.src.file, []) if ledger else [],
                         cases=cases_by_unit.get(unit.id, []),
-                        timeline=_timeline(events.get(key, [])),
-                        findings=warnings.findings.get(key, []),
+                        timeline=_timeline(list(figures.events)),
+                        findings=list(figures.findings),
                         cases_of={p.id: cases_by_problem[f"{key}/{p.id}"] for p in problems},
-                        trail=trail_counts(events.get(key, [])),
+                        trail=figures.trail,
                         badges={
-                            p.id: problem_badge(p, closures.get(f"{key}/{p.id}"), history.available)
+                            p.id: problem_badge(p, figures.closures.get(p.id), history.available)
                             for p in problems
                         },
                         round_id=round_.id,
                     )
                 )
-        round_view = RoundView(round_, unit_views, sum_stats([u.stats for u in unit_views]))
-        for unit_view in unit_views:
-            round_view.trail.add(unit_view.trail)
-        rounds.append(round_view)
+        rounds.append(RoundView(round_, unit_views, found.stats, found.trail))
 
     unit_index = {(r.id, u.unit.id): u for r in rounds for u in r.units}
-    trail = TrailCounts()
-    for round_view in rounds:
-        trail.add(round_view.trail)
+    views = {u.key: u for u in unit_index.values()}
     return SiteData(
         project=project,
-        as_of=as_of,
+        as_of=analysis.as_of,
         rounds=rounds,
-        total=sum_stats([r.stats for r in rounds]),
-        common=common_views(project, unit_index, as_of),
+        total=analysis.total,
+        common=common_views(project, unit_index, analysis.as_of),
         cases=_case_views(project),
         guides=_guides(guides_dir),
         diagnostics=diagnostics,
         history=history,
-        warnings=warnings,
-        trail=trail,
+        warnings=analysis.warnings,
+        trail=analysis.trail,
         closures_chart=_closures_chart(project),
         category_chart=_category_chart(project),
-        worst=_worst_units(rounds),
+        worst=[views[key] for key in analysis.worst],
+        analysis=analysis,
     )
-
-
-def _worst_units(rounds: list[RoundView], limit: int = 5) -> list[UnitView]:
-    """Units with the most overdue measures, then the most due soon; none without any."""
-    units = [u for r in rounds for u in r.units if u.stats.colours["red"]]
-    units.sort(key=lambda u: (-u.stats.colours["red"], -u.stats.colours["yellow"], u.key))
-    return units[:limit]
 
 
 def _closures_chart(project: Project) -> str:
@@ -331,7 +315,7 @@ def _category_chart(project: Project) -> str:
 def _timeline(events: list[Event]) -> dict[str, list[TimelineRow]]:
     rows: dict[str, list[TimelineRow]] = defaultdict(list)
     for event in events:
-        rows[event.item.split("/")[2]].append(timeline_row(event))
+        rows[ItemRef.parse(event.item).problem].append(timeline_row(event))
     return rows
 
 
@@ -341,8 +325,8 @@ def _case_views(project: Project) -> list[CaseView]:
         unit = project.unit_by_id.get(case.unit)
         links = []
         for ref in case.problems:
-            round_id, unit_id, problem_id = (ref.split("/") + ["", "", ""])[:3]
-            links.append((ref, f"../../units/{round_id}/{unit_id}/#{problem_id.lower()}"))
+            item = ItemRef.parse(ref)
+            links.append((ref, f"../../units/{item.round}/{item.unit}/#{item.problem.lower()}"))
         views.append(CaseView(case, unit.name if unit else case.unit, links))
     return views
 
