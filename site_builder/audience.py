@@ -35,6 +35,7 @@ from site_builder.history.signoff import SignOff
 from site_builder.masking import NameMasker, accountable_names
 from site_builder.model import Project
 from site_builder.model.fieldpaths import FieldPath, is_free_text, record_kinds, resolve
+from site_builder.model.refs import ItemRef
 
 HIDDEN = "（不公开）"
 
@@ -265,7 +266,7 @@ def _public_event(event: Event, masker: NameMasker) -> Event:
 
 
 def _event_steps(event: Event) -> Iterable[tuple[str, ...]]:
-    base = ("problems", "measures") if event.item.count("/") >= 3 else ("problems",)
+    base = ("problems", "measures") if ItemRef.parse(event.item).is_measure else ("problems",)
     for name in _EVENT_FIELDS.get(event.kind, ("status",)):
         yield (*base, *name.split("."))
 

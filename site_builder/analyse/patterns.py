@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from site_builder.analyse.trail import is_relapse
 from site_builder.history import Event, Kind
 from site_builder.model import Project
 from site_builder.model.labels import PATTERN
 from site_builder.model.ledger import Ledger
+from site_builder.model.refs import ItemRef
 from site_builder.model.wording import cn_date
 
 # Posts that should not carry a unit's rectification alone: 主体责任 lies with the secretary.
@@ -72,18 +74,24 @@ def _box_ticking(ledger: Ledger, events: list[Event]) -> Finding | None:
             evidence.append(f"{p.id} 销号佐证只有“{titles[0]}”之类的说明材料")
     postponed = [e for e in events if e.kind is Kind.POSTPONED and not _approved(ledger, e)]
     for e in postponed:
-        item = e.item.split("/", 2)[2]
+        item = ItemRef.parse(e.item).within
         evidence.append(f"{item} 完成时限 {cn_date(e.old)} 推迟到 {cn_date(e.new)}（{e.days} 天）")
     return Finding("box_ticking", evidence) if evidence else None
 
 
 def _approved(ledger: Ledger, event: Event) -> bool:
     """A postponement in the history that an approved 延期申请 of the ledger covers."""
-    parts = event.item.split("/")
-    if len(parts) != 4 or not event.new:
+    ref = ItemRef.parse(event.item)
+    if not ref.is_measure or not event.new:
         return False
     measure = next(
-        (m for p in ledger.problems if p.id == parts[2] for m in p.measures if m.id == parts[3]),
+        (
+            m
+            for p in ledger.problems
+            if p.id == ref.problem
+            for m in p.measures
+            if m.id == ref.measure
+        ),
         None,
     )
     try:
@@ -153,9 +161,9 @@ def _weak_principal(ledger: Ledger) -> Finding | None:
 
 def _relapse(project: Project, ledger: Ledger, events: list[Event]) -> Finding | None:
     evidence = [
-        f"{e.item.split('/', 2)[2]} 已销号后于 {cn_date(e.landed[:10])}重新打开"
+        f"{ItemRef.parse(e.item).within} 已销号后于 {cn_date(e.landed[:10])}重新打开"
         for e in events
-        if e.kind is Kind.REOPENED and e.item.count("/") == 2
+        if is_relapse(e)
     ]
     codes = {p.common_code: p.id for p in ledger.problems if p.common_code}
     rounds = project.round_by_id

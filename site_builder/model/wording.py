@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 from site_builder.model.labels import CHANGE_KIND, CHINESE_NUMERALS, STATUS_WORDS
+from site_builder.model.refs import ItemRef
 
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 # Changes whose old and new values are codes or dates, not text staff typed.
@@ -46,7 +47,7 @@ def _value(text: str | None) -> str:
 
 def change_text(kind: str, item: str, old: str | None, new: str | None, days: int | None) -> str:
     """One event in words: 延期（2020年6月30日 → 2020年9月30日，推迟 92 天）."""
-    level = "measure" if item.count("/") >= 3 else "problem"
+    level = str(ItemRef.parse(item).level)
     words = CHANGE_KIND.get(str(kind), {}).get(level, "修改")
     if str(kind) in _SILENT:
         return words
