@@ -48,6 +48,14 @@ def _ledger(site: SiteData, round_id: str, unit) -> dict[str, Any]:
         for p in (ledger.problems if ledger else [])
         for m in p.measures
     }
+    # The deadline each open measure's colour counts from (approved postponements only):
+    # a reader computes days overdue without re-implementing the postponement rules.
+    due = {
+        f"{p.id}/{m.id}": d.isoformat()
+        for p in (ledger.problems if ledger else [])
+        for m in p.measures
+        if (d := m.approved_deadline) is not None
+    }
     return {
         "round": round_id,
         "unit": unit.unit.id,
@@ -55,6 +63,7 @@ def _ledger(site: SiteData, round_id: str, unit) -> dict[str, Any]:
         "team": unit.team.name if unit.team else None,
         "figures": figures(unit.stats, unit.trail),
         "colours": colours,  # each measure's warning colour on as_of: P01/M1 -> red
+        "deadlines": due,
         "ledger": ledger.model_dump(mode="json") if ledger else None,
     }
 
@@ -76,6 +85,13 @@ def export_data(site: SiteData, audience: str = "internal") -> dict[str, Any]:
         "commit": site.build.get("commit"),
         "figures": figures(site.total, site.trail),
         "units": [u.model_dump(mode="json") for u in project.units],
+        # What a reader needs to compare districts: the category labels and the district's
+        # catalogue of common problems (a problem's common_code points into it).
+        "categories": {c.code: c.label for c in project.settings.categories},
+        "common_problems": [
+            {"code": c.code, "title": c.title, "category": c.category}
+            for c in project.common_problems
+        ],
         "rounds": [
             {
                 "id": r.id,
