@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pickle
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from site_builder.buildlock import DEFAULT_WAIT, build_lock
@@ -118,15 +118,28 @@ def _notes(settings_file: str, sources: dict[str, DistrictSource],
 
 
 def build_city(
-    settings_path: Path, out: Path, verbose: bool = False, wait: float = DEFAULT_WAIT
+    settings_path: Path,
+    out: Path,
+    verbose: bool = False,
+    wait: float = DEFAULT_WAIT,
+    exports_dir: Path | None = None,
 ) -> CityResult:
     """Build the city site of ``settings_path`` into ``out/site``. A district that cannot
-    be read is reported (V030–V035) and left out; the others are still built."""
+    be read is reported (V030–V035) and left out; the others are still built.
+    ``exports_dir`` (CI: the district jobs' artifacts) replaces every district's source
+    with ``exports_dir/<id>/export.json``."""
     result = CityResult()
     settings, found = load_city(settings_path)
     result.diagnostics += found
     if settings is None or has_errors(found) and not settings.districts:
         return result
+    if exports_dir is not None:
+        moved = []
+        for s in settings.districts:
+            export = exports_dir / s.id / "export.json"
+            moved.append(replace(s, kind="export", location=str(export),
+                                 resolved=str(export.resolve())))  # fmt: skip
+        settings = replace(settings, districts=tuple(moved))
     with build_lock(out, wait) as lock:
         if not lock.held:
             result.diagnostics.append(diag("H034", str(lock.path), out=out, holder=lock.holder,

@@ -45,6 +45,11 @@ def register(sub) -> None:
     p.add_argument("exports", nargs="*", help="各区网站的 data/export.json 文件（并列打印）")
     p.add_argument("--city", help="城市设置文件（如 city.yml）：汇总其中各区，生成全市网站")
     p.add_argument("--out", default="build-city", help="全市网站的构建目录（默认 build-city）")
+    p.add_argument(
+        "--exports", dest="exports_dir",
+        help="各区数据导出所在目录（<目录>/<区 id>/export.json），代替设置中的来源（CI 用）",
+    )  # fmt: skip
+    p.add_argument("--plan", action="store_true", help="只以 JSON 列出设置中的各区（CI 矩阵用）")
     p.add_argument("--timings", action="store_true", help="打印各阶段耗时")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_aggregate)
@@ -159,10 +164,21 @@ def report_dict(report) -> dict:
 
 def cmd_city(args: argparse.Namespace) -> int:
     from site_builder.city import build_city
+    from site_builder.export.city import load_city
     from site_builder.site.engine import SiteError
 
+    if args.plan:
+        settings, found = load_city(Path(args.city))
+        print_diagnostics(found)
+        if settings is None:
+            return 1
+        rows = [{"id": d.id, "name": d.name, "kind": d.kind, "source": d.location,
+                 "branch": d.branch or ""} for d in settings.districts]  # fmt: skip
+        print(json.dumps(rows, ensure_ascii=False))
+        return 1 if has_errors(found) else 0
+    exports = Path(args.exports_dir) if args.exports_dir else None
     try:
-        result = build_city(Path(args.city), Path(args.out))
+        result = build_city(Path(args.city), Path(args.out), exports_dir=exports)
     except SiteError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -36,8 +36,9 @@ _GIT_ENV = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C.UTF-8"}
 
 
 def _fail(code: str, source: DistrictSource, detail: str = "") -> tuple[None, list[Diagnostic]]:
-    fields = {"district": source.name, "source": source.location, "detail": detail}
-    return None, [diag(code, source.file, source.line, **fields)]
+    found = diag(code, source.file, source.line, district=source.name, source=source.location,
+                 detail=detail)  # fmt: skip
+    return None, [found]
 
 
 def locate_export(source: DistrictSource, work: Path) -> tuple[Path | None, list[Diagnostic]]:
