@@ -118,14 +118,12 @@ def test_a_rebuild_after_one_district_changed_rereads_only_it(city, tmp_path) ->
     base = settings.parent
     repo = base / "yingze" / "repo"
     ledger = (repo / "ledgers/r1/wcjd.yml").read_text(encoding="utf-8")
-    GitRepo(repo).commit(
-        {
-            "ledgers/r1/wcjd.yml": ledger.replace(
-                "status: in_progress", "status: done\n                completed_on: 2018-01-20"
-            )
-        },  # fmt: skip
-        "完成公务用车整改措施",
+    done = re.sub(
+        r"( +)status: in_progress",
+        r"\1status: done\n\1completed_on: 2018-01-20\n\1evidence: [公务用车使用登记台账]",
+        ledger,
     )
+    GitRepo(repo).commit({"ledgers/r1/wcjd.yml": done}, "完成公务用车整改措施")
     from cityrepos import AS_OF
 
     from site_builder.pipeline import build
