@@ -3,7 +3,7 @@ site engine. ``rectify aggregate --city city.yml --out OUT`` calls ``build_city`
 
 The city reads exports, never a district's history (``export/sources.py`` says where an
 export comes from). Each district's summary is kept in ``OUT/cache/<id>.pickle`` with
-the export file's size and modification time: a rebuild after one district changed
+the export file's content hash: a rebuild after one district changed
 parses that district's export only, rewrites only its pages (``render/tree.py`` keeps
 unchanged files, so MkDocs re-renders only those) and re-indexes only its search shard
 (one Pagefind index per district, merged by the search page).
@@ -11,11 +11,14 @@ unchanged files, so MkDocs re-renders only those) and re-indexes only its search
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+# render before export: export/data.py imports render.views, which imports export.
+import site_builder.render  # noqa: F401
 from site_builder.buildlock import DEFAULT_WAIT, build_lock
 from site_builder.diagnostics import Diagnostic, diag, has_errors
 from site_builder.export.aggregate import (
@@ -44,9 +47,10 @@ class CityResult:
 
 
 def _cache_key(source: DistrictSource, export: Path) -> tuple:
-    stat = export.stat()
-    return (_CACHE_VERSION, str(export.resolve()), stat.st_size, stat.st_mtime_ns,
-            source.id, source.name, source.site_url)  # fmt: skip
+    # The content, not the modification time: a repository the city builds rewrites its
+    # site (and export) on every build, usually with the same bytes.
+    digest = hashlib.sha256(export.read_bytes()).hexdigest()
+    return (_CACHE_VERSION, digest, source.id, source.name, source.site_url)
 
 
 def _cached(path: Path, key: tuple) -> DistrictSummary | None:

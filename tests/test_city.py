@@ -168,3 +168,37 @@ districts:
     assert settings is not None and [s.id for s in settings.districts] == ["b", "d"]
     assert [(d.code, d.line) for d in found] == [("V037", 3), ("V036", 10)]
     assert "写了 2 个数据来源" in found[0].message and "与第 7 行重复" in found[1].message
+
+
+def test_unreachable_sources_and_odd_exports_are_reported(city, tmp_path) -> None:
+    settings, _ = city
+    export = settings.parent / "xiaodian" / "out" / "site" / "data" / "export.json"
+    data = json.loads(export.read_text(encoding="utf-8"))
+    data.update(district="小店区（旧名）", as_of="2018-02-01")
+    (odd := tmp_path / "odd.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    broken_repo = tmp_path / "repo"
+    (broken_repo / "rounds").mkdir(parents=True)
+    (broken_repo / "rounds" / "units.yml").write_text("units: [", encoding="utf-8")
+    extra = (
+        settings.read_text(encoding="utf-8")
+        + f"""\
+  - id: odd
+    name: 清徐县
+    export: {odd}
+  - id: badrepo
+    name: 阳曲县
+    path: {broken_repo}
+  - id: nogit
+    name: 娄烦县
+    git: {tmp_path / "no-such-repo.git"}
+  - id: offline
+    name: 古交市
+    export: http://127.0.0.1:9/data/export.json
+"""
+    )
+    (path := tmp_path / "city.yml").write_text(extra, encoding="utf-8")
+    result = build_city(path, tmp_path / "out")
+    found = sorted((d.code, d.line) for d in result.diagnostics)
+    assert found == [("V033", 15), ("V034", 18), ("V035", 21), ("V038", 12), ("V039", 12)]
+    assert result.site_dir is not None and result.analysis is not None
+    assert len(result.analysis.districts) == 4
