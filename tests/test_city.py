@@ -196,7 +196,7 @@ def test_unreachable_sources_and_odd_exports_are_reported(city, tmp_path) -> Non
     export: http://127.0.0.1:9/data/export.json
 """
     )
-    (path := tmp_path / "city.yml").write_text(extra, encoding="utf-8")
+    (path := settings.with_name("city-odd.yml")).write_text(extra, encoding="utf-8")
     result = build_city(path, tmp_path / "out")
     found = sorted((d.code, d.line) for d in result.diagnostics)
     assert found == [("V033", 15), ("V034", 18), ("V035", 21), ("V038", 12), ("V039", 12)]
