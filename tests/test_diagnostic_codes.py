@@ -379,6 +379,8 @@ EVALUATION_CASES = {f"E{n:03d}" for n in range(1, 20)}
 CONFIDENTIALITY_CASES = {"C001", "C002", "C003"}
 # V codes come from 督办 records and data exports; test_supervision.py triggers each.
 SUPERVISION_CASES = {f"V{n:03d}" for n in (*range(1, 9), 20, 21)}
+# V030–V039: the city's districts; tests/test_city.py triggers each.
+SUPERVISION_CASES |= {f"V{n:03d}" for n in range(30, 40)}
 
 
 @pytest.mark.parametrize("code", sorted(CASES))

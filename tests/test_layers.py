@@ -28,7 +28,7 @@ LAYERS = [
     {"render"},
     {"site"},
     {"pipeline"},
-    {"demo", "synth", "editor"},
+    {"demo", "synth", "editor", "city"},
     {"cli", "__main__"},
 ]
 LEVEL = {name: level for level, names in enumerate(LAYERS) for name in names}

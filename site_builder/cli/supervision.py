@@ -42,7 +42,15 @@ def register(sub) -> None:
     p = sub.add_parser(
         "aggregate", help="汇总各区数据导出（data/export.json），并列比较各区整改情况"
     )
-    p.add_argument("exports", nargs="+", help="各区网站的 data/export.json 文件")
+    p.add_argument("exports", nargs="*", help="各区网站的 data/export.json 文件（并列打印）")
+    p.add_argument("--city", help="城市设置文件（如 city.yml）：汇总其中各区，生成全市网站")
+    p.add_argument("--out", default="build-city", help="全市网站的构建目录（默认 build-city）")
+    p.add_argument(
+        "--exports", dest="exports_dir",
+        help="各区数据导出所在目录（<目录>/<区 id>/export.json），代替设置中的来源（CI 用）",
+    )  # fmt: skip
+    p.add_argument("--plan", action="store_true", help="只以 JSON 列出设置中的各区（CI 矩阵用）")
+    p.add_argument("--timings", action="store_true", help="打印各阶段耗时")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_aggregate)
 
@@ -154,8 +162,48 @@ def report_dict(report) -> dict:
     }
 
 
+def cmd_city(args: argparse.Namespace) -> int:
+    from site_builder.city import build_city
+    from site_builder.export.city import load_city
+    from site_builder.site.engine import SiteError
+
+    if args.plan:
+        settings, found = load_city(Path(args.city))
+        print_diagnostics(found)
+        if settings is None:
+            return 1
+        rows = [{"id": d.id, "name": d.name, "kind": d.kind, "source": d.location,
+                 "branch": d.branch or ""} for d in settings.districts]  # fmt: skip
+        print(json.dumps(rows, ensure_ascii=False))
+        return 1 if has_errors(found) else 0
+    exports = Path(args.exports_dir) if args.exports_dir else None
+    try:
+        result = build_city(Path(args.city), Path(args.out), exports_dir=exports)
+    except SiteError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print_diagnostics(result.diagnostics)
+    if args.timings:
+        for name, seconds in result.timings.stages:
+            print(f"{name}\t{seconds:.2f} 秒")
+    if result.site_dir is None:
+        print("未生成全市网站。", file=sys.stderr)
+        return 1
+    city = result.analysis
+    assert city is not None
+    print(f"已生成{city.city}汇总网站：{result.site_dir}（{len(city.districts)} 个区；"
+          f"重新读取 {len(result.reread)} 个区的数据导出）")  # fmt: skip
+    return 1 if city.refused else 0
+
+
 def cmd_aggregate(args: argparse.Namespace) -> int:
     from site_builder.export.aggregate import COLUMNS, aggregate
+
+    if args.city:
+        return cmd_city(args)
+    if not args.exports:
+        print("请给出各区的 data/export.json 文件，或用 --city 指定城市设置文件。", file=sys.stderr)
+        return 2
 
     view = aggregate([Path(p) for p in args.exports])
     if view.diagnostics and not args.json:

@@ -960,4 +960,63 @@ CATALOGUE: dict[str, Entry] = {
         "不是数据导出文件",
         "{path} 不是 rectify 的数据导出文件：{detail}。请使用网站 data/export.json 下载的文件。",
     ),
+    # --- V030–V039: the city's view (rectify aggregate --city) ----------------------
+    "V030": Entry(
+        E,
+        "区的数据来源不存在",
+        "{district}的数据来源 {source} 不存在，本区未汇总，其他区照常汇总。"
+        "请检查城市设置中的 path（相对于设置文件所在目录）或 export 是否写对。",
+    ),
+    "V031": Entry(
+        E,
+        "区的数据导出无法读取",
+        "{district}的数据导出 {source} 无法读取：{detail}。本区未汇总，其他区照常汇总。"
+        "请重新生成该区网站（rectify build），或改用该区网站上的 data/export.json。",
+    ),
+    "V032": Entry(
+        E,
+        "区的数据导出版本过新",
+        "{district}的数据导出 {source} 格式版本为 {found}，本程序只能读取 {supported} 及以下版本，"
+        "本区未汇总。请升级市里使用的 rectify，或请该区用相同版本重新生成。",
+    ),
+    "V033": Entry(
+        E,
+        "区的台账仓库生成失败",
+        "{district}的台账仓库 {source} 没有现成的数据导出，另起进程生成网站时失败：{detail}。"
+        "本区未汇总。请在该区仓库运行 rectify validate 查看错误。",
+    ),
+    "V034": Entry(
+        E,
+        "区的台账仓库无法取得",
+        "{district}的台账仓库 {source} 无法克隆或更新：{detail}。本区未汇总。"
+        "请检查地址、网络和访问权限。",
+    ),
+    "V035": Entry(
+        E,
+        "区的数据导出无法下载",
+        "{district}的数据导出 {source} 无法下载：{detail}。本区未汇总，其他区照常汇总。",
+    ),
+    "V036": Entry(
+        E,
+        "区编号重复",
+        "区编号“{id}”与第 {first} 行重复。每个区的 id 须不同（用作城市网站中的目录名）。",
+    ),
+    "V037": Entry(
+        E,
+        "区的数据来源写法有误",
+        "{district}写了 {count} 个数据来源。path（网站目录或台账仓库）、git（仓库地址）、"
+        "export（数据导出文件或网址）须写且只写一个。",
+    ),
+    "V038": Entry(
+        W,
+        "区名称与数据导出不符",
+        "城市设置中的“{name}”与其数据导出中的区名“{exported}”不同，页面按城市设置显示。"
+        "请确认 path 或 export 指向的是这个区。",
+    ),
+    "V039": Entry(
+        W,
+        "各区统计日期不同",
+        "{district}的数据统计截至 {as_of}，与多数区（截至 {common}）不同，并列比较时请注意。"
+        "请该区按同一日期重新生成，或在设置中写明 as_of。",
+    ),
 }

@@ -45,6 +45,14 @@ def _ledger(project: Project, analysis: Analysis, round_: Round, team: Team, ent
     key = f"{round_.id}/{entry.unit}"
     ledger = project.ledger_by_key.get(key)
     figured = analysis.ledger(key)
+    # The deadline each open measure's colour counts from (approved postponements only):
+    # a reader computes days overdue without re-implementing the postponement rules.
+    due = {
+        f"{p.id}/{m.id}": d.isoformat()
+        for p in (ledger.problems if ledger else [])
+        for m in p.measures
+        if (d := m.approved_deadline) is not None
+    }
     return {
         "round": round_.id,
         "unit": entry.unit,
@@ -53,6 +61,7 @@ def _ledger(project: Project, analysis: Analysis, round_: Round, team: Team, ent
         "figures": figures(figured.stats, figured.trail),
         # each measure's warning colour on as_of: P01/M1 -> red
         "colours": {item: str(colour) for item, colour in figured.colours.items()},
+        "deadlines": due,
         "ledger": ledger.model_dump(mode="json") if ledger else None,
     }
 
@@ -76,6 +85,13 @@ def export_data(
         "commit": commit,
         "figures": figures(analysis.total, analysis.trail),
         "units": [u.model_dump(mode="json") for u in project.units],
+        # What a reader needs to compare districts: the category labels and the district's
+        # catalogue of common problems (a problem's common_code points into it).
+        "categories": {c.code: c.label for c in project.settings.categories},
+        "common_problems": [
+            {"code": c.code, "title": c.title, "category": c.category}
+            for c in project.common_problems
+        ],
         "rounds": [
             {
                 "id": r.id,

@@ -98,8 +98,11 @@ def export_schema() -> dict[str, Any]:
                 "additionalProperties": {"enum": [c.value for c in Colour]},
             },
             "ledger": {"anyOf": [ref["Ledger"], {"type": "null"}]},
+            "deadlines": {"type": "object", "additionalProperties": _DATE},
         }
     )
+    # Added within version 1: optional, so earlier version-1 exports stay valid.
+    ledger_entry["required"].remove("deadlines")
     round_entry = _object(
         {
             "id": {"type": "string"},
@@ -124,8 +127,17 @@ def export_schema() -> dict[str, Any]:
             "history_available": {"type": "boolean"},
             "events": {"type": "array", "items": ref["Event"]},
             "supervision": {"type": "array", "items": supervision},
+            "categories": {"type": "object", "additionalProperties": {"type": "string"}},
+            "common_problems": {
+                "type": "array",
+                "items": _object(
+                    {name: {"type": "string"} for name in ("code", "title", "category")}
+                ),
+            },
         }
     )
+    for added in ("categories", "common_problems"):  # within version 1, as above
+        body["required"].remove(added)
     return {
         "$schema": DRAFT,
         "$id": f"https://rectify.example/schemas/export-v{SCHEMA_VERSION}.json",

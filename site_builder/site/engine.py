@@ -165,11 +165,14 @@ def index_search(
     previous: Path | None = None,
     shards: int | None = None,
     verbose: bool = False,
+    shard_key: Callable[[str], str] | None = None,
 ) -> tuple[search.Indexed, dict]:
     """Build the sharded Chinese search index of ``site`` into ``site/pagefind``
     (``site/search.py``), reusing the unchanged shards of ``previous``."""
     try:
-        return search.build_index(site, out, pagefind_executable(), previous, shards, verbose)
+        return search.build_index(
+            site, out, pagefind_executable(), previous, shards, verbose, shard_key
+        )
     except search.SearchIndexError as exc:
         raise SiteError(str(exc)) from None
 
@@ -181,8 +184,10 @@ def build_site_engine(
     site_name: str,
     verbose: bool = False,
     stage: Stage | None = None,
+    shard_key: Callable[[str], str] | None = None,
 ) -> Path:
-    """Run MkDocs and Pagefind on ``out/docs`` and atomically replace ``out/site``."""
+    """Run MkDocs and Pagefind on ``out/docs`` and atomically replace ``out/site``.
+    ``shard_key`` chooses each page's search shard (the city: one per district)."""
     stage = stage or (lambda _name: nullcontext())
     config_file = write_config(root, out, nav, site_name)
     staging, final = out / "site.new", out / "site"
@@ -207,7 +212,9 @@ def build_site_engine(
         # content, and the search shard's hash of it, is the same whichever way it came.
         secure_site(staging)
         previous = final if final.is_dir() else None
-        indexed, manifest = index_search(staging, out, previous, verbose=verbose)
+        indexed, manifest = index_search(
+            staging, out, previous, verbose=verbose, shard_key=shard_key
+        )
     # Swap: the previous site stays whole until the new one is complete, and is
     # replaced in one step (site/swap.py). The state is written only for a site in place.
     (out / STATE_FILE).unlink(missing_ok=True)

@@ -105,7 +105,11 @@ def pagefind_command(executable: Path, source: Path, output: Path, verbose: bool
     ]
 
 
-def _options(count: int) -> str:
+def _hashed_shard(path: str, count: int) -> str:
+    return f"s{shard_of(path, count):02d}"
+
+
+def _options(count: int | str) -> str:
     try:
         version = metadata.version("pagefind-bin-extended")
     except metadata.PackageNotFoundError:
@@ -154,17 +158,21 @@ def build_index(
     previous: Path | None = None,
     shards: int | None = None,
     verbose: bool = False,
+    shard_key: Callable[[str], str] | None = None,
 ) -> tuple[Indexed, dict]:
     """Index ``site`` into ``site/pagefind/``; reuse the shards of ``previous`` (the site in
-    place) that the manifest in ``out`` shows unchanged. Returns the figures and the new
+    place) that the manifest in ``out`` shows unchanged. ``shard_key`` names the shard of a
+    page path (a folder name); by default a hash of the path (``shard_of``) chooses it. Returns the figures and the new
     manifest, which the caller writes with ``write_manifest`` once the site is in place."""
     pages = indexed_pages(site)
-    count = shards or shard_count(len(pages))
-    groups: list[dict[str, str]] = [{} for _ in range(count)]
+    count: int | str = "keyed"
+    if shard_key is None:
+        count = shards or shard_count(len(pages))
+        shard_key = partial(_hashed_shard, count=count)
+    wanted: dict[str, dict[str, str]] = {}
     for rel, digest in pages.items():
-        groups[shard_of(rel, count)][rel] = digest
-    names = [f"s{k:02d}" for k in range(count) if groups[k]]
-    wanted = {f"s{k:02d}": group for k, group in enumerate(groups) if group}
+        wanted.setdefault(shard_key(rel), {})[rel] = digest
+    names = sorted(wanted)
 
     old = _read_manifest(out)
     same_options = old.get("options") == _options(count)
