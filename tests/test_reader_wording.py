@@ -116,3 +116,18 @@ def test_badges_and_figures_agree_on_every_page(closed_and_postponed: GitRepo) -
     assert re.search(r"未确认销号（1）", warnings)
     listed = warnings.split('id="signoff-list"')[1].split("</table>")[0]
     assert listed.count("<tr data-round") == 1 and "P01" in listed
+
+
+def test_platform_commit_subjects_read_in_chinese() -> None:
+    from site_builder.model.wording import commit_subject
+
+    assert commit_subject("Merge pull request #909 from wcjd/p03-close") == (
+        "合并请求 #909（分支 wcjd/p03-close）"
+    )
+    assert commit_subject("Merge pull request #12 from a/b\n\n补充佐证") == (
+        "合并请求 #12（分支 a/b）：补充佐证"
+    )
+    assert commit_subject("Merge branch 'r1-wcjd' into main") == "合并分支 r1-wcjd 到 main"
+    assert commit_subject('Revert "r1 坞城街道：P03 销号"') == "撤回提交“r1 坞城街道：P03 销号”"
+    # What people wrote stays as written.
+    assert commit_subject("r1 坞城街道：P03 销号") == "r1 坞城街道：P03 销号"

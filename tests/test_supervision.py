@@ -210,7 +210,7 @@ def test_dubian_list_on_the_demo_matches_the_hand_checked_items(demo_repo, tmp_p
     assert "中共小店区委巡察工作领导小组办公室" in text
     assert "坞城街道坞城南社区党支部：" in text
     assert "P01/M2 建立党组织届次台账" in text and "已逾期 30 天" in text
-    assert "区巡办督〔2020〕7号督办通知（2020-11-16）要求 2020-11-26 前回复" in text
+    assert "区巡办督〔2020〕7号督办通知（2020年11月16日）要求2020年11月26日前回复" in text
     assert "2020年12月11日" in text  # reply within the default 10 days
     assert text.rstrip().endswith("2020年12月1日")
     numbers = {

@@ -23,6 +23,7 @@ from site_builder.model import Project
 from site_builder.model.labels import DUBIAN_RULE
 from site_builder.model.ledger import Ledger
 from site_builder.model.supervision import Dubian
+from site_builder.model.wording import cn_date
 
 RULES = DUBIAN_RULE
 
@@ -78,18 +79,18 @@ def unit_reasons(
             if measure_colour(m, as_of, thresholds) is Colour.RED and deadline is not None:
                 days = (as_of - deadline).days
                 what = (m.text or p.title).rstrip("。；;. ")
-                text = f"{p.id}/{m.id} {what}：完成时限 {deadline}，已逾期 {days} 天"
+                text = f"{p.id}/{m.id} {what}：完成时限{cn_date(deadline)}，已逾期 {days} 天"
                 reasons.append(Reason("overdue", f"{p.id}/{m.id}", text))
     plan_due = feedback + timedelta(days=rules.plan_days)
     submitted = ledger.plan.submitted_on if ledger else None
     if as_of > plan_due and (submitted is None or submitted > as_of):
-        text = f"整改方案应于 {plan_due} 前报送，至今未报送（逾期 {(as_of - plan_due).days} 天）"
+        text = f"整改方案应于{cn_date(plan_due)}前报送，至今未报送（逾期 {(as_of - plan_due).days} 天）"
         reasons.append(Reason("plan_late", "plan", text))
     period_end = feedback + timedelta(days=period_days)
     filed = ledger.report.submitted_on if ledger and ledger.report else None
     if as_of > period_end and (filed is None or filed > as_of):
         text = (
-            f"集中整改期已于 {period_end} 结束，整改报告至今未报送"
+            f"集中整改期已于{cn_date(period_end)}结束，整改报告至今未报送"
             f"（逾期 {(as_of - period_end).days} 天）"
         )
         reasons.append(Reason("report_late", "report", text))
@@ -127,7 +128,7 @@ def due_for_supervision(
             for record in due.records:
                 if record.awaiting(as_of):
                     name = f"{record.number}{record.label}" if record.number else record.label
-                    text = f"{name}（{record.date}）要求 {record.response_due} 前回复，至今未回复"
+                    text = f"{name}（{cn_date(record.date)}）要求{cn_date(record.response_due)}前回复，至今未回复"
                     due.reasons.append(Reason("no_response", record.number or "", text))
             if due.reasons:
                 found.append(due)

@@ -63,3 +63,25 @@ def change_text(kind: str, item: str, old: str | None, new: str | None, days: in
 def points(value: float | None) -> str:
     """A score as printed: one decimal at most, no trailing zero ('—' when it does not apply)."""
     return "—" if value is None else f"{round(value, 1):g}"
+
+
+_MERGE_PR = re.compile(r"^Merge pull request #(\d+) from (\S+)\s*(.*)$", re.DOTALL)
+_MERGE_BRANCH = re.compile(r"^Merge (?:remote-tracking )?branch '([^']+)'(?: into (\S+))?\s*$")
+_REVERT = re.compile(r'^Revert "(.*)"$')
+
+
+def commit_subject(subject: str) -> str:
+    """The subject line git or a platform wrote, in Chinese where it is boilerplate:
+    "Merge pull request #12 from wcjd/fix" → "合并请求 #12（分支 wcjd/fix）". Subjects
+    people wrote are shown as written."""
+    if match := _MERGE_PR.match(subject):
+        number, branch, rest = match.groups()
+        return f"合并请求 #{number}（分支 {branch}）" + (
+            f"：{rest.strip()}" if rest.strip() else ""
+        )
+    if match := _MERGE_BRANCH.match(subject):
+        branch, into = match.groups()
+        return f"合并分支 {branch}" + (f" 到 {into}" if into else "")
+    if match := _REVERT.match(subject):
+        return f"撤回提交“{match.group(1)}”"
+    return subject

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from site_builder.history.governance import GovernanceChange
+from site_builder.model.wording import commit_subject
 
 # The history's notices a reader of the audit page needs (the rest are data errors that
 # the unit pages already show).
@@ -39,7 +40,7 @@ def governance_rows(changes: list[GovernanceChange]) -> list[GovernanceRow]:
                 _day(change.date),
                 change.commit[:10],
                 change.author,
-                change.subject,
+                commit_subject(change.subject),
                 "、".join(change.paths),
                 f"{signoff.label}{who}",
                 effect,
