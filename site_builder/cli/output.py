@@ -2,15 +2,46 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections import Counter
+from enum import StrEnum
 from pathlib import Path
 
 from site_builder.diagnostics import Diagnostic, Severity
 from site_builder.diagnostics.core import dumps_json
 
 
-def print_diagnostics(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
+class OutputFormat(StrEnum):
+    """How diagnostics are printed: for people, for programs, or as GitHub annotations."""
+
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+
+
+def _output_format(text: str) -> OutputFormat:
+    try:
+        return OutputFormat(text)
+    except ValueError:
+        known = "、".join(OutputFormat)
+        raise argparse.ArgumentTypeError(f"输出格式“{text}”无法识别，可选：{known}") from None
+
+
+def add_format(p: argparse.ArgumentParser) -> None:
+    """The --format option, checked by argparse and parsed into an OutputFormat."""
+    p.add_argument(
+        "--format",
+        type=_output_format,
+        default=OutputFormat.TEXT,
+        metavar="格式",
+        help="输出格式：text（默认）、json 或 github（GitHub Actions 注释）",
+    )
+
+
+def print_diagnostics(
+    diagnostics: list[Diagnostic], fmt: OutputFormat | str = OutputFormat.TEXT
+) -> None:
     if fmt == "json":
         print(dumps_json(diagnostics))
         return

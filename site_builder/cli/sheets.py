@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from site_builder.cli.output import existing_root, print_diagnostics
+from site_builder.cli.output import add_format, existing_root, print_diagnostics
 from site_builder.diagnostics import has_errors
 from site_builder.model.types import ID_PATTERN
 
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sheet", help="台账所在的工作表（默认自动查找）")
     p.add_argument("--force", action="store_true", help="台账文件已存在时整个替换")
     p.add_argument("--dry-run", action="store_true", help="只检查表格，不写文件")
-    p.add_argument("--format", choices=["text", "json", "github"], default="text")
+    add_format(p)
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export-xlsx", help="把台账导出为 Excel 整改台账")
