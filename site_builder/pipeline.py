@@ -88,13 +88,6 @@ def check_project(root: Path, timings: Timings | None = None) -> tuple[Project, 
     return project, diagnostics
 
 
-def read_audit_trail(root: Path, project: Project | None = None):
-    """The git history of the ledgers, with sign-off states; never fails on bad history."""
-    if project is None:
-        project, _ = load_project(root)
-    return read_history(root, project.signers)
-
-
 def build(
     root: Path,
     out: Path,

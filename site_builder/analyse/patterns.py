@@ -160,7 +160,7 @@ def _weak_principal(ledger: Ledger) -> Finding | None:
 
 def _relapse(project: Project, ledger: Ledger, events: list[Event]) -> Finding | None:
     evidence = [
-        f"{e.item.split('/', 2)[2]} 已销号后于 {cn_date(e.landed[:10])}重新打开"
+        f"{e.item.split('/', 2)[2]} 已销号后于 {cn_date(e.landed.date())}重新打开"
         for e in events
         if e.kind is Kind.REOPENED and e.item.count("/") == 2
     ]

@@ -14,6 +14,7 @@ from site_builder import pipeline
 from site_builder.analyse.evaluation import Scorecard, evaluate, points
 from site_builder.cli.output import existing_root, print_diagnostics
 from site_builder.diagnostics import Severity, has_errors
+from site_builder.history import read_history
 from site_builder.model import Project
 
 
@@ -139,7 +140,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         known = "、".join(sorted(project.round_by_id)) or "无"
         print(f"轮次“{args.round}”不存在。已有轮次：{known}；或写 all。", file=sys.stderr)
         return 2
-    history, _ = pipeline.read_audit_trail(root, project)
+    history, _ = read_history(root, project.signers)
     results = evaluate(project, history)
     cards = results.all() if args.round == "all" else results.by_round.get(args.round, [])
     if args.json:
@@ -185,7 +186,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print_diagnostics(own)
         print("台账有错误，未生成整改报告。请先修正。", file=sys.stderr)
         return 1
-    history, _ = pipeline.read_audit_trail(root, project)
+    history, _ = read_history(root, project.signers)
     as_of = args.as_of or project.settings.as_of or date.today()
     report = build_report(project, history, args.round, args.unit, as_of)
     if report is None:
