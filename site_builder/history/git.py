@@ -15,6 +15,7 @@ import os
 import subprocess
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -295,6 +296,21 @@ class Repository:
             )
         except git.GitCommandError as exc:
             raise GitError(f"git 命令失败：{(exc.stderr or str(exc)).strip()}") from exc
+
+
+@contextmanager
+def opened(root: Path) -> Iterator[Repository | None]:
+    """The repository at ``root``, open for the block (None: ``root`` is not one).
+
+    A build opens it once and hands it to every stage that asks git.
+    """
+    try:
+        repo = Repository(root)
+    except GitError:
+        yield None
+        return
+    with repo:
+        yield repo
 
 
 _GRAPH_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%ce%x00%s"
