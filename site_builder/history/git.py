@@ -11,13 +11,14 @@ bent by whoever controls the clone.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import git
@@ -50,13 +51,19 @@ def commit_time(stamp: str) -> datetime:
             moment = datetime.fromisoformat(stamp[:19])
         except ValueError:
             return UNKNOWN_TIME
-        moment = moment.replace(tzinfo=UTC)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    offset = moment.utcoffset() if moment.tzinfo is not None else None
+    # One zone object per offset: the trail cache pickles each zone once, not per commit.
+    return moment.replace(tzinfo=UTC if offset is None else _zone(offset))
+
+
+@functools.cache
+def _zone(offset: timedelta) -> timezone:
+    return timezone(offset)
 
 
 def commit_day(moment: datetime) -> date | None:
     """The day of a commit time, as its author's clock showed it; None when unknown."""
-    return None if moment is UNKNOWN_TIME else moment.date()
+    return None if moment == UNKNOWN_TIME else moment.date()
 
 
 @dataclass(frozen=True, slots=True)

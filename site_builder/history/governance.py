@@ -58,6 +58,9 @@ def is_governance(path: str) -> bool:
     return any(fnmatch.fnmatchcase(path, pattern) for pattern in GOVERNANCE_PATTERNS)
 
 
+_Day = date  # in GovernanceChange's body, ``date`` is the field
+
+
 @dataclass(frozen=True, slots=True)
 class GovernanceChange:
     """A main-line commit that changed a governance file, and how it was approved."""
@@ -71,7 +74,7 @@ class GovernanceChange:
     adopted: bool | None = None  # for the signers file: whether the new list took effect
 
     @property
-    def day(self) -> date | None:
+    def day(self) -> _Day | None:
         """The day the change was authored, on its author's clock; None when unknown."""
         return commit_day(self.date)
 
