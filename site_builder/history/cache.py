@@ -1,11 +1,11 @@
-"""Persistent caches of what history reading derives from immutable objects.
+"""The blob cache: what history reading derives from immutable objects, kept on disk.
 
 Parsed ledger blobs are keyed by blob id, path and schema version; signature checks
 by commit id and the allowed-signers content. Objects never change, so a rebuild
 after one new commit parses only the new blobs and verifies only the new merges.
 
-The trail cache (``trail_cache.py``) keeps the result itself for one head, in the
-same files' format.
+The trail cache (``trail_cache.py``), the whole result for one head, is pickled and
+written through the same helpers (``dumps``, ``write_atomic``, ``read_pickle``).
 """
 
 from __future__ import annotations
