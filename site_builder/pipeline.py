@@ -29,6 +29,7 @@ from site_builder.buildlock import DEFAULT_WAIT, build_lock
 from site_builder.diagnostics import Diagnostic, diag, has_errors, sort_key
 from site_builder.history import read_history
 from site_builder.history.evidence import missing_evidence
+from site_builder.history.git import Repository, opened
 from site_builder.history.snapshot import checkout_as_of
 from site_builder.load import load_project
 from site_builder.model import Project
@@ -79,23 +80,21 @@ class BuildResult:
     refusal: list[Diagnostic] = field(default_factory=list)
 
 
-def check_project(root: Path, timings: Timings | None = None) -> tuple[Project, list[Diagnostic]]:
-    """Load every file and run every check; diagnostics sorted by file and line."""
+def check_project(
+    root: Path, timings: Timings | None = None, repo: Repository | None = None
+) -> tuple[Project, list[Diagnostic]]:
+    """Load every file and run every check; diagnostics sorted by file and line.
+
+    ``repo``, if given, is the repository at ``root`` already open (a build's).
+    """
     timings = timings or Timings()
     with timings.stage("加载"):
         project, diagnostics = load_project(root)
     with timings.stage("校验"):
         # Evidence files of closures deleted since (H006): asks git only if a file is gone.
-        found = validate(project) + missing_evidence(root, project)
+        found = validate(project) + missing_evidence(root, project, repo)
         diagnostics = sorted(diagnostics + found, key=sort_key)
     return project, diagnostics
-
-
-def read_audit_trail(root: Path, project: Project | None = None):
-    """The git history of the ledgers, with sign-off states; never fails on bad history."""
-    if project is None:
-        project, _ = load_project(root)
-    return read_history(root, project.signers)
 
 
 @dataclass(frozen=True)
@@ -162,21 +161,25 @@ def build(
     time per ``out``: another one waits up to ``wait`` seconds for the folder's lock.
     """
     timings = Timings()
-    project, diagnostics = check_project(root, timings)
-    result = BuildResult(project, diagnostics, timings=timings)
-    if unknown := unknown_units(audience, project):
-        # Never built, even with --keep-going: a unit's site made of nothing would mislead.
-        result.diagnostics = [diag("C002", "rounds/units.yml", units="、".join(unknown))]
-        return result
-    if has_errors(diagnostics) and not keep_going:
-        return result
-    with build_lock(out, wait, on_wait) as lock:
-        if not lock.held:
-            waited = f"{lock.waited:.0f}"
-            busy = diag("H034", str(lock.path), out=out, holder=lock.holder, waited=waited)
-            result.refusal = [busy]
+    # Git is opened once: the evidence check, provenance and the history read share it.
+    with opened(root) as repo:
+        project, diagnostics = check_project(root, timings, repo)
+        result = BuildResult(project, diagnostics, timings=timings)
+        if unknown := unknown_units(audience, project):
+            # Never built, even with --keep-going: a unit's site made of nothing would mislead.
+            result.diagnostics = [diag("C002", "rounds/units.yml", units="、".join(unknown))]
             return result
-        _build_locked(root, out, result, as_of, verbose, audience, acknowledgement, last_published)
+        if has_errors(diagnostics) and not keep_going:
+            return result
+        with build_lock(out, wait, on_wait) as lock:
+            if not lock.held:
+                waited = f"{lock.waited:.0f}"
+                busy = diag("H034", str(lock.path), out=out, holder=lock.holder, waited=waited)
+                result.refusal = [busy]
+                return result
+            _build_locked(
+                root, out, result, as_of, verbose, audience, acknowledgement, last_published, repo
+            )
     return result
 
 
@@ -189,10 +192,11 @@ def _build_locked(
     audience: Audience,
     acknowledgement: Acknowledgement | None,
     last_published: str | None,
+    repo: Repository | None,
 ) -> None:
     project, timings = result.project, result.timings
     # Stops if a previous site's commit left HEAD's history and nobody acknowledged it.
-    provenance = check_provenance(root, out, str(audience), acknowledgement, last_published)
+    provenance = check_provenance(root, out, str(audience), acknowledgement, last_published, repo)
     notes = [d for d in provenance.diagnostics if not has_errors([d])]
     result.diagnostics = diagnostics = sorted(result.diagnostics + notes, key=sort_key)
     if provenance.stamp is None:
@@ -203,7 +207,7 @@ def _build_locked(
         # Who acknowledged a rewrite is a login on the build machine: not for other readers.
         stamp.rewrites = [{**r, "acknowledged_by": "（不公开）"} for r in stamp.rewrites]
     with timings.stage("读取历史"):
-        history, found = read_history(root, project.signers)
+        history, found = read_history(root, project.signers, repo=repo)
         result.diagnostics = diagnostics = sorted(diagnostics + found, key=sort_key)
     # The records and the history live to the end of the build: keep the cycle
     # collector from walking them again and again while later stages allocate (it

@@ -25,6 +25,7 @@ from site_builder import __version__
 from site_builder.anchor import Anchor, AnchorUnreadable, local_anchor, published_anchor
 from site_builder.diagnostics import Diagnostic
 from site_builder.diagnostics.core import diag
+from site_builder.history.git import Repository
 from site_builder.history.lineage import Lineage, lineage
 from site_builder.purge import accepted_purge
 
@@ -78,8 +79,10 @@ def check_provenance(
     audience: str,
     acknowledgement: Acknowledgement | None = None,
     last_published: str | None = None,
+    repo: Repository | None = None,
 ) -> Provenance:
-    """Read the previous records back and decide whether this build may go on."""
+    """Read the previous records back and decide whether this build may go on; ``repo``,
+    if given, is the repository at ``root`` already open."""
     now = datetime.now(UTC).astimezone().isoformat(timespec="seconds")
     notes: list[Diagnostic] = []
     refusals: list[Diagnostic] = []
@@ -99,17 +102,19 @@ def check_provenance(
             anchors.insert(0, published)
             if not published.found:
                 notes.append(diag("H032", file=last_published))
-    head = lineage(root, None)
+    head = lineage(root, None, repo)
     purges: list[dict[str, Any]] = []
     checked: set[str] = set()
     for anchor in anchors:
         if not anchor.found or anchor.commit is None or anchor.commit in checked:
             continue
         checked.add(anchor.commit)
-        found = lineage(root, anchor.commit)
+        found = lineage(root, anchor.commit, repo)
         if found.rewritten:
             # A recorded purge (rectify purge) accepts exactly its own rewrite, nothing else.
-            purged = accepted_purge(root, anchor.commit, lambda sha: lineage(root, sha).descends)
+            purged = accepted_purge(
+                root, anchor.commit, lambda sha: lineage(root, sha, repo).descends
+            )
             if purged is not None:
                 purges.append(_purged(anchor, purged, head.head, now))
                 continue

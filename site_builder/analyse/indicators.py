@@ -202,9 +202,7 @@ def no_postponement(ctx: Context) -> Indicator:
     measures = ctx.measures()
     if not measures:
         return Indicator("no_postponement", None, ("台账没有整改措施",))
-    moves = [
-        e for e in ctx.events if e.kind is Kind.POSTPONED and e.landed[:10] <= ctx.day.isoformat()
-    ]
+    moves = [e for e in ctx.events if e.kind is Kind.POSTPONED and e.landed.date() <= ctx.day]
     moved = {e.item for e in moves}
     lines = [f"措施 {len(measures)} 条，推迟过完成时限 {len(moved)} 条"]
     for e in moves[:4]:

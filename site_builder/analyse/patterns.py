@@ -161,7 +161,7 @@ def _weak_principal(ledger: Ledger) -> Finding | None:
 
 def _relapse(project: Project, ledger: Ledger, events: list[Event]) -> Finding | None:
     evidence = [
-        f"{ItemRef.parse(e.item).within} 已销号后于 {cn_date(e.landed[:10])}重新打开"
+        f"{ItemRef.parse(e.item).within} 已销号后于 {cn_date(e.landed.date())}重新打开"
         for e in events
         if is_relapse(e)
     ]

@@ -58,8 +58,7 @@ def records_of(project: Project, round_id: str, unit: str, as_of: date) -> list[
 
 
 def landed_by(events: list[Event], as_of: date) -> list[Event]:
-    day = as_of.isoformat()
-    return [e for e in events if e.landed[:10] <= day]
+    return [e for e in events if e.landed.date() <= as_of]
 
 
 def unit_reasons(

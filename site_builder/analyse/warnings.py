@@ -102,9 +102,9 @@ def compute_warnings(
     if closures is None:
         closures = current_closures(history.events)
     postponements = Counter(e.item for e in history.events if e.kind is Kind.POSTPONED)
-    last_change: dict[str, str] = {}
+    last_change: dict[str, date] = {}
     for event in history.events:
-        last_change[event.item] = max(last_change.get(event.item, ""), event.landed[:10])
+        last_change[event.item] = max(last_change.get(event.item, date.min), event.landed.date())
     lists = {
         Colour.RED: warnings.red,
         Colour.YELLOW: warnings.yellow,
@@ -150,7 +150,7 @@ def compute_warnings(
                 if colour in lists:
                     lists[colour].append(alert)
                 if history.available and item in last_change:
-                    idle = (as_of - date.fromisoformat(last_change[item])).days
+                    idle = (as_of - last_change[item]).days
                     if idle > thresholds.stale_days:
                         warnings.stale.append(replace(alert, days=idle))
         events = by_ledger.get(ledger.key, [])

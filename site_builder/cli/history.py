@@ -10,7 +10,7 @@ from pathlib import Path
 from site_builder import pipeline
 from site_builder.cli.output import print_diagnostics
 from site_builder.diagnostics import has_errors
-from site_builder.history import Event
+from site_builder.history import Event, read_history
 from site_builder.history.change import check_change
 from site_builder.history.git import GitError
 from site_builder.history.merge import SignoffRefused, signoff
@@ -22,13 +22,13 @@ def _event_line(e: Event) -> str:
     if e.signoff.reason:
         approval += f"（{e.signoff.reason}）"
     return (
-        f"{e.date[:10]}  {e.item:<22} {change_text(e.kind, e.item, e.old, e.new, e.days)}\n"
+        f"{e.date.date()}  {e.item:<22} {change_text(e.kind, e.item, e.old, e.new, e.days)}\n"
         f"            {e.commit[:10]} {e.author} <{e.author_email}>「{e.subject}」 审批：{approval}"
     )
 
 
 def print_log(root: Path, item: str, as_json: bool) -> int:
-    history, diagnostics = pipeline.read_audit_trail(root)
+    history, diagnostics = read_history(root)
     events = history.for_item(item.strip("/"))
     if as_json:
         print(json.dumps([e.as_dict() for e in events], ensure_ascii=False, indent=2))
@@ -46,7 +46,7 @@ def print_log(root: Path, item: str, as_json: bool) -> int:
 
 
 def print_history(root: Path, as_json: bool) -> int:
-    history, diagnostics = pipeline.read_audit_trail(root)
+    history, diagnostics = read_history(root)
     if as_json:
         print(
             json.dumps(

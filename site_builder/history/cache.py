@@ -1,13 +1,11 @@
-"""Persistent caches of what history reading derives from immutable objects.
+"""The blob cache: what history reading derives from immutable objects, kept on disk.
 
 Parsed ledger blobs are keyed by blob id, path and schema version; signature checks
 by commit id and the allowed-signers content. Objects never change, so a rebuild
 after one new commit parses only the new blobs and verifies only the new merges.
 
-The trail cache keeps the result itself (every event, the ledgers at its head) for
-one head, keyed by everything else the result depends on: the signers, the
-allowed-signers file and the code that derives events. When HEAD has moved on along
-its first-parent line, only the new commits are read, on top of the cached result.
+The trail cache (``trail_cache.py``), the whole result for one head, is pickled and
+written through the same helpers (``dumps``, ``write_atomic``, ``read_pickle``).
 """
 
 from __future__ import annotations
@@ -18,20 +16,17 @@ import os
 import pickle
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from site_builder.diagnostics import Diagnostic
 from site_builder.load.records import build_record
 from site_builder.load.yaml_strict import parse_yaml
-from site_builder.model.district import Signers
 from site_builder.model.ledger import Ledger
 from site_builder.model.source import Source
 
 # Bump when the model or the loader changes what a blob parses into.
 SCHEMA_VERSION = 3  # 3: control characters refused by the loader (Y014, Y015)
 CACHE_FORMAT = 2  # 2: each parsed blob pickled on its own, unpickled when used
-TRAIL_VERSION = 2  # 2: the signers in force and governance changes
 
 Parsed = tuple[Ledger | None, list[Diagnostic]]
 
@@ -51,7 +46,8 @@ def dumps(value: object) -> bytes:
     return out.getvalue()
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a killed build leaves the old file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "wb") as handle:
@@ -59,7 +55,7 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _read(path: Path | None) -> object | None:
+def read_pickle(path: Path | None) -> object | None:
     if path is None or not path.exists():
         return None
     try:
@@ -90,7 +86,7 @@ class BlobCache:
         self.hits = self.misses = 0
         # Blobs parsed elsewhere (history/parallel.py), arriving in the order asked for.
         self._coming: Iterator[tuple[str, bytes]] = iter(())
-        found = _read(self.path)
+        found = read_pickle(self.path)
         if isinstance(found, tuple) and len(found) == 2:
             self.entries, self.signatures = found
 
@@ -125,7 +121,7 @@ class BlobCache:
     def save(self) -> None:
         if not (self.path and self.dirty):
             return
-        _write(self.path, dumps((self.entries, self.signatures)))
+        write_atomic(self.path, dumps((self.entries, self.signatures)))
         self.dirty = False
 
 
@@ -163,33 +159,3 @@ def code_digest(*modules) -> str:
     for module in modules:
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
-
-
-@dataclass
-class Trail:
-    """The history read up to ``head``, as cached."""
-
-    key: str
-    head: str
-    commits: int = 0
-    events: list[tuple] = field(default_factory=list)  # Event fields, the sign-off by index
-    signoffs: list[tuple] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    main_line: set[str] = field(default_factory=set)
-    states: dict[str, bytes] = field(default_factory=dict)
-    paths: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # blob, ledger key
-    signers: Signers | None = None  # the signers file in force at ``head``
-    governance: list = field(default_factory=list)  # GovernanceChange of each commit
-
-
-class TrailCache:
-    def __init__(self, folder: Path | None) -> None:
-        self.path = folder / f"trail-v{TRAIL_VERSION}.pickle" if folder else None
-
-    def load(self, key: str) -> Trail | None:
-        found = _read(self.path)
-        return found if isinstance(found, Trail) and found.key == key else None
-
-    def save(self, trail: Trail) -> None:
-        if self.path:
-            _write(self.path, dumps(trail))

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from site_builder.diagnostics import Diagnostic, diag
 from site_builder.history.cache import BlobCache
-from site_builder.history.events import KIND_LABELS, Change, Kind, diff_ledgers
+from site_builder.history.commit_changes import LEDGER_PATH
+from site_builder.history.events import KIND_LABELS, ItemChange, Kind, diff_ledgers
 from site_builder.history.git import Commit, Repository
 from site_builder.history.governance import (
     GOVERNANCE_FOLDERS,
@@ -17,7 +18,6 @@ from site_builder.history.governance import (
     is_governance,
     parse_signers,
 )
-from site_builder.history.read import LEDGER_PATH
 from site_builder.history.signoff import (
     State,
     approves,
@@ -35,7 +35,7 @@ from site_builder.model.ledger import Ledger
 class ChangeReport:
     base: str
     head: str
-    changes: list[Change] = field(default_factory=list)
+    changes: list[ItemChange] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     markdown: str = ""
     governance: list[str] = field(default_factory=list)  # governance files the range changes
@@ -164,7 +164,7 @@ def _signature_of(repo: Repository, commit: Commit, signers: Signers):
     return next((verify(raw, ring) for _, raw in repo.raw_commits([commit.sha])), None)
 
 
-def _rules(change: Change, record, path: str, recorded: date | None = None) -> list[Diagnostic]:
+def _rules(change: ItemChange, record, path: str, recorded: date | None = None) -> list[Diagnostic]:
     line = record.src.line if record is not None else 0
     is_measure = change.item.count("/") == 3
     if change.kind is Kind.DELETED:
@@ -246,7 +246,7 @@ def summary_markdown(report: ChangeReport) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _describe(c: Change) -> str:
+def _describe(c: ItemChange) -> str:
     if c.kind is Kind.POSTPONED:
         return f"完成时限 {c.old} → {c.new}（推迟 {c.days} 天）"
     if c.kind in (Kind.CREATED, Kind.DELETED):

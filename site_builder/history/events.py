@@ -41,7 +41,7 @@ FIELD_LABELS = FROZEN_FIELD
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
+class ItemChange:
     """One item-level difference; ``days`` is set for deadline moves."""
 
     item: str
@@ -59,9 +59,9 @@ def _by_id(items: list[T]) -> dict[str, T]:
     return {item.id: item for item in items}  # type: ignore[attr-defined]
 
 
-def diff_ledgers(key: str, old: Ledger | None, new: Ledger | None) -> list[Change]:
+def diff_ledgers(key: str, old: Ledger | None, new: Ledger | None) -> list[ItemChange]:
     """Item-level changes from ``old`` to ``new`` (either may be absent)."""
-    changes: list[Change] = []
+    changes: list[ItemChange] = []
     before = _by_id(old.problems) if old else {}
     after = _by_id(new.problems) if new else {}
     for pid in [*before, *(p for p in after if p not in before)]:
@@ -69,10 +69,10 @@ def diff_ledgers(key: str, old: Ledger | None, new: Ledger | None) -> list[Chang
         p_old, p_new = before.get(pid), after.get(pid)
         if p_old is None:
             assert p_new is not None  # every id is in one of the two
-            changes.append(Change(ref, Kind.CREATED, new=p_new.title))
+            changes.append(ItemChange(ref, Kind.CREATED, new=p_new.title))
             changes += _problem_status(ref, None, p_new)
         elif p_new is None:
-            changes.append(Change(ref, Kind.DELETED, old=p_old.title))
+            changes.append(ItemChange(ref, Kind.DELETED, old=p_old.title))
             continue  # its measures went with it: one change, not one per measure
         else:
             changes += _problem_status(ref, p_old, p_new)
@@ -83,7 +83,7 @@ def diff_ledgers(key: str, old: Ledger | None, new: Ledger | None) -> list[Chang
     return changes
 
 
-def _problem_status(ref: str, old: Problem | None, new: Problem) -> list[Change]:
+def _problem_status(ref: str, old: Problem | None, new: Problem) -> list[ItemChange]:
     was = old.status if old else "open"
     out = []
     if new.status != was:
@@ -91,7 +91,7 @@ def _problem_status(ref: str, old: Problem | None, new: Problem) -> list[Change]
             "closed": Kind.CLOSED,
             "withdrawn": Kind.WITHDRAWN,
         }.get(new.status, Kind.REOPENED if was == "closed" else Kind.STATUS_CHANGED)
-        out.append(Change(ref, kind, was, new.status))
+        out.append(ItemChange(ref, kind, was, new.status))
     elif old and new.status in ("closed", "withdrawn"):
         changed = [f for f in _FROZEN_PROBLEM if getattr(old, f) != getattr(new, f)]
         if _measure_ids(old) != _measure_ids(new):
@@ -113,13 +113,13 @@ def _dump(value: object) -> object:
     return value.model_dump() if hasattr(value, "model_dump") else value
 
 
-def _rewrite(ref: str, fields: list[str], old: Any, new: Any) -> Change:
+def _rewrite(ref: str, fields: list[str], old: Any, new: Any) -> ItemChange:
     """A closed or withdrawn item edited in place: which fields, and from what to what."""
     what = "、".join(FIELD_LABELS[f] for f in fields)
     first = next((f for f in fields if f != "measures"), None)
     before = _summary(getattr(old, first)) if first else "、".join(_measure_ids(old))
     after = _summary(getattr(new, first)) if first else "、".join(_measure_ids(new))
-    return Change(ref, Kind.CLOSURE_REWRITTEN, f"{what}：{before}", after)
+    return ItemChange(ref, Kind.CLOSURE_REWRITTEN, f"{what}：{before}", after)
 
 
 def _summary(value: object) -> str:
@@ -128,7 +128,7 @@ def _summary(value: object) -> str:
     return "（空）" if value is None else str(value)
 
 
-def _accountability(ref: str, old: Problem, new: Problem) -> list[Change]:
+def _accountability(ref: str, old: Problem, new: Problem) -> list[ItemChange]:
     """Accountability entries are append-only: every earlier entry must still be there as it
     was; corrections are new entries that supersede an earlier one."""
     remaining = [_dump(a) for a in new.accountability]
@@ -140,26 +140,27 @@ def _accountability(ref: str, old: Problem, new: Problem) -> list[Change]:
         else:
             gone.append(entry)
     return [
-        Change(ref, Kind.ACCOUNTABILITY_ALTERED, f"{a.person}（{a.measure}）", None) for a in gone
+        ItemChange(ref, Kind.ACCOUNTABILITY_ALTERED, f"{a.person}（{a.measure}）", None)
+        for a in gone
     ]
 
 
-def _measure_changes(ref: str, old: Measure | None, new: Measure | None) -> list[Change]:
+def _measure_changes(ref: str, old: Measure | None, new: Measure | None) -> list[ItemChange]:
     if new is None:
-        return [Change(ref, Kind.DELETED, old=old.text if old else None)]
+        return [ItemChange(ref, Kind.DELETED, old=old.text if old else None)]
     out = []
     if old is None:
-        out.append(Change(ref, Kind.CREATED, new=new.text))
+        out.append(ItemChange(ref, Kind.CREATED, new=new.text))
     was = old.status if old else "not_started"
     if new.status != was:
         if new.status == "done":
-            out.append(Change(ref, Kind.COMPLETED, was, new.status))
+            out.append(ItemChange(ref, Kind.COMPLETED, was, new.status))
         elif new.status == "withdrawn":
-            out.append(Change(ref, Kind.WITHDRAWN, was, new.status))
+            out.append(ItemChange(ref, Kind.WITHDRAWN, was, new.status))
         elif was == "done":
-            out.append(Change(ref, Kind.REOPENED, was, new.status))
+            out.append(ItemChange(ref, Kind.REOPENED, was, new.status))
         elif old is not None:
-            out.append(Change(ref, Kind.STATUS_CHANGED, was, new.status))
+            out.append(ItemChange(ref, Kind.STATUS_CHANGED, was, new.status))
     if old is None:
         return out
     if old.status in ("done", "withdrawn") and new.status == old.status:
@@ -168,14 +169,20 @@ def _measure_changes(ref: str, old: Measure | None, new: Measure | None) -> list
     if old.deadline != new.deadline:
         if old.deadline and new.deadline and new.deadline > old.deadline:
             days = (new.deadline - old.deadline).days
-            out.append(Change(ref, Kind.POSTPONED, _text(old.deadline), _text(new.deadline), days))
+            out.append(
+                ItemChange(ref, Kind.POSTPONED, _text(old.deadline), _text(new.deadline), days)
+            )
         else:
-            out.append(Change(ref, Kind.DEADLINE_CHANGED, _text(old.deadline), _text(new.deadline)))
+            out.append(
+                ItemChange(ref, Kind.DEADLINE_CHANGED, _text(old.deadline), _text(new.deadline))
+            )
     for field in ("owner", "leader"):
         if getattr(old, field) != getattr(new, field):
-            out.append(Change(ref, Kind.OWNER_CHANGED, getattr(old, field), getattr(new, field)))
+            out.append(
+                ItemChange(ref, Kind.OWNER_CHANGED, getattr(old, field), getattr(new, field))
+            )
     old_ev = [e.title for e in old.evidence]
     new_ev = [e.title for e in new.evidence]
-    out += [Change(ref, Kind.EVIDENCE_ADDED, new=e) for e in new_ev if e not in old_ev]
-    out += [Change(ref, Kind.EVIDENCE_REMOVED, old=e) for e in old_ev if e not in new_ev]
+    out += [ItemChange(ref, Kind.EVIDENCE_ADDED, new=e) for e in new_ev if e not in old_ev]
+    out += [ItemChange(ref, Kind.EVIDENCE_REMOVED, old=e) for e in old_ev if e not in new_ev]
     return out

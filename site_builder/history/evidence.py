@@ -57,24 +57,23 @@ def _repository_path(file: str | None) -> str | None:
     return PurePosixPath(*parts).as_posix()
 
 
-def missing_evidence(root: Path, project: Project) -> list[Diagnostic]:
-    """H006 for each evidence file of a closure that a commit of HEAD's history deleted."""
+def missing_evidence(
+    root: Path, project: Project, repo: Repository | None = None
+) -> list[Diagnostic]:
+    """H006 for each evidence file of a closure that a commit of HEAD's history deleted;
+    ``repo``, if given, is the repository at ``root`` already open."""
     refs = [r for r in evidence_refs(project) if not (root / r.path).exists()]
     if not refs:
         return []
-    try:
-        repo = Repository(root)
-    except GitError:
-        return []
-    with repo:
-        if repo.head() is None:
-            return []
-        paths = sorted({r.path for r in refs})
+    if repo is not None:
+        deleted = _deleted(repo, refs)
+    else:
         try:
-            present = _split(repo.run(["--literal-pathspecs", "ls-tree", "-r", "-z", "--name-only", "HEAD", "--", *paths]))  # fmt: skip
-            deleted = _deletions(repo, [p for p in paths if p not in present])
+            opened = Repository(root)
         except GitError:
             return []
+        with opened:
+            deleted = _deleted(opened, refs)
     found = []
     for ref in refs:
         if ref.path in deleted:
@@ -85,6 +84,18 @@ def missing_evidence(root: Path, project: Project) -> list[Diagnostic]:
                      title=ref.evidence.title, path=ref.path, commit=commit[:10], date=when[:10])
             )  # fmt: skip
     return found
+
+
+def _deleted(repo: Repository, refs: list[EvidenceRef]) -> dict[str, tuple[str, str]]:
+    """path -> (commit, date) of the refs' files that HEAD's history deleted."""
+    if repo.head() is None:
+        return {}
+    paths = sorted({r.path for r in refs})
+    try:
+        present = _split(repo.run(["--literal-pathspecs", "ls-tree", "-r", "-z", "--name-only", "HEAD", "--", *paths]))  # fmt: skip
+        return _deletions(repo, [p for p in paths if p not in present])
+    except GitError:
+        return {}
 
 
 def _split(out: str) -> set[str]:

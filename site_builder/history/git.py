@@ -11,11 +11,14 @@ bent by whoever controls the clone.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import git
@@ -30,8 +33,43 @@ class GitError(Exception):
     """Git could not answer; the message is for the operator."""
 
 
+# The time of a commit whose stamp no datetime can hold (see commit_time).
+UNKNOWN_TIME = datetime.min.replace(tzinfo=UTC)
+
+
+def commit_time(stamp: str) -> datetime:
+    """A commit's time as git prints it (``%aI``), with the offset git recorded.
+
+    A crafted commit can carry a time no ``datetime`` holds: an offset out of range
+    (+99:99) keeps its wall-clock time, as UTC; a year past 9999 or no time at all is
+    UNKNOWN_TIME, which checks by day skip (``commit_day``).
+    """
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        try:
+            moment = datetime.fromisoformat(stamp[:19])
+        except ValueError:
+            return UNKNOWN_TIME
+    offset = moment.utcoffset() if moment.tzinfo is not None else None
+    # One zone object per offset: the trail cache pickles each zone once, not per commit.
+    return moment.replace(tzinfo=UTC if offset is None else _zone(offset))
+
+
+@functools.cache
+def _zone(offset: timedelta) -> timezone:
+    return timezone(offset)
+
+
+def commit_day(moment: datetime) -> date | None:
+    """The day of a commit time, as its author's clock showed it; None when unknown."""
+    return None if moment == UNKNOWN_TIME else moment.date()
+
+
 @dataclass(frozen=True, slots=True)
-class Change:
+class PathChange:
+    """A path a commit changed: its blob before and after (None: absent)."""
+
     path: str
     old_blob: str | None
     new_blob: str | None
@@ -43,11 +81,11 @@ class Commit:
     parents: tuple[str, ...]
     author_name: str
     author_email: str
-    author_date: str
+    author_date: datetime
     committer_name: str
     committer_email: str
     message: str
-    changes: tuple[Change, ...] = field(default=())
+    changes: tuple[PathChange, ...] = field(default=())
 
     @property
     def is_merge(self) -> bool:
@@ -64,7 +102,7 @@ class GraphCommit:
     parents: tuple[str, ...]
     author_name: str
     author_email: str
-    author_date: str
+    author_date: datetime
     subject: str
     committer_email: str = ""
 
@@ -267,6 +305,21 @@ class Repository:
             raise GitError(f"git 命令失败：{(exc.stderr or str(exc)).strip()}") from exc
 
 
+@contextmanager
+def opened(root: Path) -> Iterator[Repository | None]:
+    """The repository at ``root``, open for the block (None: ``root`` is not one).
+
+    A build opens it once and hands it to every stage that asks git.
+    """
+    try:
+        repo = Repository(root)
+    except GitError:
+        yield None
+        return
+    with repo:
+        yield repo
+
+
 _GRAPH_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%ce%x00%s"
 
 
@@ -274,9 +327,11 @@ def _parse_graph(out: str) -> dict[str, GraphCommit]:
     fields = out.split("\0")
     graph = {}
     for i in range(0, len(fields) - 6, 7):
-        sha, parents, name, email, date, committer, subject = fields[i : i + 7]
+        sha, parents, name, email, stamp, committer, subject = fields[i : i + 7]
         sha = sha.lstrip("\n")
-        graph[sha] = GraphCommit(sha, tuple(parents.split()), name, email, date, subject, committer)
+        graph[sha] = GraphCommit(
+            sha, tuple(parents.split()), name, email, commit_time(stamp), subject, committer
+        )
     return graph
 
 
@@ -290,7 +345,7 @@ def _parse_record(record: str) -> Commit:
             continue
         _, _, old, new, _status = meta[1:].split(" ")
         changes.append(
-            Change(path, None if old == NULL_SHA else old, None if new == NULL_SHA else new)
+            PathChange(path, None if old == NULL_SHA else old, None if new == NULL_SHA else new)
         )
-    return Commit(sha, tuple(parents.split()), an, ae, ad, cn, ce, message.rstrip("\n"),
-                  tuple(changes))  # fmt: skip
+    return Commit(sha, tuple(parents.split()), an, ae, commit_time(ad), cn, ce,
+                  message.rstrip("\n"), tuple(changes))  # fmt: skip

@@ -18,9 +18,10 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from site_builder.diagnostics import Diagnostic, diag
-from site_builder.history.git import Commit
+from site_builder.history.git import Commit, commit_day
 from site_builder.history.signoff import SignOff, State, decide_governance
 from site_builder.load.records import build_record
 from site_builder.load.yaml_strict import parse_yaml
@@ -57,17 +58,25 @@ def is_governance(path: str) -> bool:
     return any(fnmatch.fnmatchcase(path, pattern) for pattern in GOVERNANCE_PATTERNS)
 
 
+_Day = date  # in GovernanceChange's body, ``date`` is the field
+
+
 @dataclass(frozen=True, slots=True)
 class GovernanceChange:
     """A main-line commit that changed a governance file, and how it was approved."""
 
     commit: str
-    date: str
+    date: datetime  # the author's time, with the offset git recorded
     author: str
     subject: str
     paths: tuple[str, ...]
     signoff: SignOff
     adopted: bool | None = None  # for the signers file: whether the new list took effect
+
+    @property
+    def day(self) -> _Day | None:
+        """The day the change was authored, on its author's clock; None when unknown."""
+        return commit_day(self.date)
 
 
 Verify = Callable[[list[str], Signers], dict[str, tuple[str, str]]]

@@ -30,37 +30,42 @@ class Lineage:
         return self.head is not None and self.previous is not None and not self.descends
 
 
-def lineage(root, previous: str | None) -> Lineage:
-    """HEAD of the repository at ``root`` and whether it descends from ``previous``."""
+def lineage(root, previous: str | None, repo: Repository | None = None) -> Lineage:
+    """HEAD of the repository at ``root`` and whether it descends from ``previous``;
+    ``repo``, if given, is that repository already open."""
+    if repo is not None:
+        return _lineage(repo, previous)
     try:
-        repo = Repository(root)
+        opened = Repository(root)
     except GitError:
         return Lineage(head=None)
-    with repo:
-        head = repo.head()
-        if head is None:
-            return Lineage(head=None)
+    with opened:
+        return _lineage(opened, previous)
+
+
+def _lineage(repo: Repository, previous: str | None) -> Lineage:
+    head = repo.head()
+    if head is None:
+        return Lineage(head=None)
+    try:
+        status = repo.run(["status", "--porcelain", "--untracked-files=all", "--", *DATA_FOLDERS])
+    except GitError:
+        status = ""
+    if previous is None:
+        return Lineage(head=head, dirty=bool(status.strip()))
+    # The recorded value comes from a file in the output folder: only a full commit
+    # id is looked up, and only after git has resolved it to an object.
+    sha = None
+    if re.fullmatch(r"[0-9a-f]{40}", previous):
         try:
-            status = repo.run(
-                ["status", "--porcelain", "--untracked-files=all", "--", *DATA_FOLDERS]
-            )
+            sha = repo.rev_parse(previous)
         except GitError:
-            status = ""
-        if previous is None:
-            return Lineage(head=head, dirty=bool(status.strip()))
-        # The recorded value comes from a file in the output folder: only a full commit
-        # id is looked up, and only after git has resolved it to an object.
-        sha = None
-        if re.fullmatch(r"[0-9a-f]{40}", previous):
-            try:
-                sha = repo.rev_parse(previous)
-            except GitError:
-                sha = None
-        exists = sha is not None
-        descends = sha is not None and repo.is_ancestor(sha, head)
-        behind = sha is not None and not descends and repo.is_ancestor(head, sha)
-        dirty = bool(status.strip())
-        return Lineage(head, dirty, previous, exists, descends, repo.is_shallow(), behind)
+            sha = None
+    exists = sha is not None
+    descends = sha is not None and repo.is_ancestor(sha, head)
+    behind = sha is not None and not descends and repo.is_ancestor(head, sha)
+    dirty = bool(status.strip())
+    return Lineage(head, dirty, previous, exists, descends, repo.is_shallow(), behind)
 
 
 def configured_name(root) -> str | None:

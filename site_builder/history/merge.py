@@ -6,8 +6,8 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_builder.history.commit_changes import LEDGER_PATH
 from site_builder.history.git import GitError, Repository
-from site_builder.history.read import LEDGER_PATH
 from site_builder.model.district import Reviewer, Signers
 
 

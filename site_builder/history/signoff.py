@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 
-from site_builder.history.git import Commit
+from site_builder.history.git import Commit, commit_day
 from site_builder.history.trailers import PLATFORM_PREFIX, reviewed_by, trusted_review
 from site_builder.model.district import Signers
 from site_builder.model.labels import SIGNOFF_STATE
@@ -193,7 +192,7 @@ def _judge(
             **base,
             reason="审批时审批人不在签字人名单（rounds/signers.yml）中",
         )
-    day = _day(commit.author_date)
+    day = commit_day(commit.author_date)
     if day is not None and not reviewer.serves_on(day):
         term = f"{reviewer.since or '…'} 至 {reviewer.until or '…'}"
         return SignOff(
@@ -214,13 +213,6 @@ def _judge(
     if email.strip().lower() in authors:
         return SignOff(State.SELF_APPROVED, **base, reason="审批人同时是修改人，不符合“四眼原则”")
     return _signature(signature, reviewer.email, via, signers, base)
-
-
-def _day(stamp: str) -> date | None:
-    try:
-        return date.fromisoformat(stamp[:10])
-    except ValueError:
-        return None
 
 
 def _signature(

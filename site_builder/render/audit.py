@@ -37,7 +37,7 @@ def governance_rows(changes: list[GovernanceChange]) -> list[GovernanceRow]:
         effect = {True: "已生效", False: "未生效", None: "—"}[change.adopted]
         rows.append(
             GovernanceRow(
-                _day(change.date),
+                change.day,
                 change.commit[:10],
                 change.author,
                 commit_subject(change.subject),
@@ -48,10 +48,3 @@ def governance_rows(changes: list[GovernanceChange]) -> list[GovernanceRow]:
             )
         )
     return rows
-
-
-def _day(stamp: str) -> date | None:
-    try:
-        return date.fromisoformat(stamp[:10])
-    except ValueError:
-        return None

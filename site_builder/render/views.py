@@ -61,7 +61,7 @@ def approval_text(event: Event) -> str:
 def timeline_row(event: Event) -> TimelineRow:
     item = ItemRef.parse(event.item).within
     return TimelineRow(
-        event.landed[:10],
+        event.landed.date().isoformat(),
         item,
         change_text(event.kind, event.item, event.old, event.new, event.days),
         event.author,
@@ -87,7 +87,7 @@ def problem_badge(problem: Problem, closure: Event | None, history_available: bo
         return Badge(f"已销号 · {why}", "signoff-unconfirmed")
     signoff = closure.signoff
     if signoff.state is State.CONFIRMED:
-        parts = ["已销号", "已确认", signoff.approver, cn_date(closure.landed[:10])]
+        parts = ["已销号", "已确认", signoff.approver, cn_date(closure.landed.date())]
         return Badge(" · ".join(p for p in parts if p), "signoff-confirmed")
     parts = ["已销号", signoff.label, signoff.approver]
     return Badge(" · ".join(p for p in parts if p), f"signoff-{signoff.state}")
