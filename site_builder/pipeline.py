@@ -164,6 +164,8 @@ def _build_locked(
     with frozen_objects():
         with timings.stage("分析"):
             when = as_of or project.settings.as_of or date.today()
+            # Names from every version of the ledgers: before the history is redacted.
+            masker = public_text(audience, project, history)
             # A public site is made from records whose sensitive fields are already hidden.
             shown, history, shown_diagnostics = for_audience(
                 audience, project, history, diagnostics
@@ -171,7 +173,7 @@ def _build_locked(
             site = build_site_data(
                 shown, shown_diagnostics, when, history, guides_dir=root / "docs" / "guide"
             )
-            if masker := public_text(audience, project):
+            if masker is not None:
                 # The guides are copied into the site: a name in an example is masked too.
                 site.guides = [
                     dataclasses.replace(g, content=masker.mask(g.content)) for g in site.guides
