@@ -163,7 +163,9 @@ def _for_units(
     own = [led for led in project.ledgers if led.unit in units]
     others = dataclasses.replace(project, ledgers=[x for x in project.ledgers if x not in own])
     keys = {led.key for led in own}
-    theirs = dataclasses.replace(history, events=[e for e in history.events if e.ledger not in keys])
+    theirs = dataclasses.replace(
+        history, events=[e for e in history.events if e.ledger not in keys]
+    )
     mine = dataclasses.replace(history, events=[e for e in history.events if e.ledger in keys])
     names = accountable_names(others, theirs) - accountable_names(
         dataclasses.replace(project, ledgers=own), mine

@@ -66,9 +66,9 @@ def accountable_names(project: Project, history: History | None = None) -> set[s
                 if (name := person_name(entry.person)) is not None:
                     names.add(name)
     for event in history.events if history is not None else ():
-        if event.kind is Kind.ACCOUNTABILITY_ALTERED and event.old:
-            if (name := person_name(event.old)) is not None:
-                names.add(name)
+        name = person_name(event.old or "") if event.kind is Kind.ACCOUNTABILITY_ALTERED else None
+        if name is not None:
+            names.add(name)
     return names
 
 
