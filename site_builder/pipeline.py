@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from site_builder.analyse.progress import district_totals
 from site_builder.audience import (
     INTERNAL,
     Audience,
@@ -164,6 +165,10 @@ def _build_locked(
     with frozen_objects():
         with timings.stage("分析"):
             when = as_of or project.settings.as_of or date.today()
+            # A unit's overview shows the district's figures: counted before other units go.
+            district = (
+                district_totals(project, when) if audience.kind is AudienceKind.UNIT else None
+            )
             # Names from every version of the ledgers: before the history is redacted.
             masker = public_text(audience, project, history)
             # A public site is made from records whose sensitive fields are already hidden.
@@ -178,6 +183,7 @@ def _build_locked(
                 site.guides = [
                     dataclasses.replace(g, content=masker.mask(g.content)) for g in site.guides
                 ]
+            site.district = district
             site.build = {**stamp.as_dict(), "audience_label": audience.label}
         with timings.stage("生成页面"):
             tree = render_docs(site, out / "docs")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
 
+from site_builder.model import Project
 from site_builder.model.district import Thresholds
 from site_builder.model.ledger import Ledger, Measure
 
@@ -94,3 +95,23 @@ def sum_stats(items: list[LedgerStats]) -> LedgerStats:
     for item in items:
         total.add(item)
     return total
+
+
+@dataclass(frozen=True)
+class DistrictTotals:
+    """The whole district's figures, numbers only: what a unit's site shows beside its own."""
+
+    units: int  # inspected units with a ledger, counted once per round
+    stats: LedgerStats
+
+
+def district_totals(project: Project, as_of: date) -> DistrictTotals:
+    """Every round's inspected units' ledgers summed as the internal overview sums them."""
+    found = []
+    for round_ in project.rounds:
+        for team in round_.teams:
+            for entry in team.units:
+                ledger = project.ledger_by_key.get(f"{round_.id}/{entry.unit}")
+                if ledger is not None and entry.unit in project.unit_by_id:
+                    found.append(ledger_stats(ledger, as_of, project.settings.thresholds))
+    return DistrictTotals(len(found), sum_stats(found))
