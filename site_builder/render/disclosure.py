@@ -96,7 +96,7 @@ def notice_text(notice: DisclosureNotice, contacts: DisclosureSettings) -> Notic
             state = "已完成整改" if item.closed else "正在整改"
             blocks.append(
                 Block(
-                    f"（{numeral(n)}）关于“{item.title}”问题（{state}）："
+                    f"（{numeral(n)}）关于“{_inner(item.title)}”问题（{state}）："
                     + "；".join(m.rstrip("。；;") for m in item.measures)
                     + "。"
                 )  # fmt: skip
@@ -135,6 +135,11 @@ def notice_text(notice: DisclosureNotice, contacts: DisclosureSettings) -> Notic
     blocks.append(Block(_contact_sentence(contacts)))
     return NoticeText(title_of(notice), tuple(_number_headings(blocks)), notice.unit_name,
                       cn_date(notice.as_of))  # fmt: skip
+
+
+def _inner(text: str) -> str:
+    """Quotes inside quotes are single, as documents write them."""
+    return text.replace("“", "‘").replace("”", "’")
 
 
 def _number_headings(blocks: list[Block]) -> list[Block]:
