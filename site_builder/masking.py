@@ -131,7 +131,8 @@ class NameMasker:
         pattern = _compiled(self)
         if pattern is None or not text:
             return []
-        listed, shielding = [], []
+        listed: list[tuple[int, int]] = []
+        shielding: list[tuple[int, int]] = []
         for found in pattern.finditer(text):
             span = (found.start(), found.start() + len(found.group(1)))
             (listed if found.group(1) in self.names else shielding).append(span)
