@@ -184,6 +184,11 @@ def _build_locked(
                     dataclasses.replace(g, content=masker.mask(g.content)) for g in site.guides
                 ]
             site.district = district
+            contacts = project.settings.disclosure
+            if audience.kind is AudienceKind.PUBLIC and not (
+                contacts.phone or contacts.email or contacts.address
+            ):
+                result.diagnostics.append(diag("C010", "rounds/settings.yml"))
             site.build = {**stamp.as_dict(), "audience_label": audience.label}
         with timings.stage("生成页面"):
             tree = render_docs(site, out / "docs")

@@ -160,3 +160,11 @@ def test_unit_overview_shows_district_totals_and_nothing_else(district, sites) -
     leaks, _ = find_values(sites["unit:wcjd"], ["区教育局党委", "校舍维修资金", "高建华"])
     assert leaks == {}, leaks
     assert "本单位与全区" not in page_text(sites["internal"] / "index.html")
+
+
+def test_public_build_without_contacts_is_warned(make_repo, tmp_path, sites) -> None:
+    result = build(make_repo(), tmp_path / "out", as_of=AS_OF, audience=parse_audience("public"))
+    assert result.site_dir is not None
+    assert [d.file for d in result.diagnostics if d.code == "C010"] == ["rounds/settings.yml"]
+    page = page_text(result.site_dir / "disclosure/r1/wcjd/index.html")
+    assert "请向区委巡察办反映。坞城街道党工委" in page  # no empty 监督电话 line
