@@ -202,7 +202,7 @@ def write_pages(tree: DocsTree, site: SiteData) -> str:
         tree.write(f"{name}.docx", notice_docx(text))
         tree.write(f"{name}.md", render("disclosure.md.j2", site=site, n=notice, t=text))
     rounds: dict[str, list[DisclosureNotice]] = {}
-    for notice in notices:
-        rounds.setdefault(notice.round_name, []).append(notice)
+    for notice in reversed(notices):  # the latest round first
+        rounds.setdefault(notice.round_name, []).insert(0, notice)
     tree.write("disclosure/index.md", render("disclosure_index.md.j2", site=site, rounds=rounds))
     return "disclosure/index.md"
