@@ -32,7 +32,7 @@ from pydantic import BaseModel
 from site_builder.diagnostics import Diagnostic
 from site_builder.history import Event, History, Kind
 from site_builder.history.signoff import SignOff
-from site_builder.masking import NameMasker, accountable_names
+from site_builder.masking import NameMasker, accountable_names, known_names, masker_for
 from site_builder.model import Project
 from site_builder.model.fieldpaths import FieldPath, is_free_text, record_kinds, resolve
 from site_builder.model.refs import ItemRef
@@ -108,6 +108,7 @@ _EVENT_FIELDS: dict[Kind, tuple[str, ...]] = {
     Kind.CLOSURE_REWRITTEN: ("evidence.title", "completed_on", "closed_on"),
     Kind.POSTPONED: ("deadline",),
     Kind.DEADLINE_CHANGED: ("deadline",),
+    Kind.ACCOUNTABILITY_ALTERED: ("accountability.person",),
 }
 
 
@@ -130,7 +131,7 @@ def for_audience(
         return project, history, diagnostics
     if audience.kind is AudienceKind.UNIT:
         return _for_units(audience.units, project, history, diagnostics)
-    masker = NameMasker(frozenset(accountable_names(project)))
+    masker = masker_for(project, history)
     paths = sensitive_paths(project)
     hidden_values: set[str] = set()
     # Field name -> the records that replace it; replace() takes each under its own name.
@@ -143,11 +144,16 @@ def for_audience(
     return public, dataclasses.replace(history, events=events), []
 
 
-def public_text(audience: Audience, project: Project) -> NameMasker | None:
-    """The masker for text that is not a record (the guides), or None if none is needed."""
+def public_text(
+    audience: Audience, project: Project, history: History | None = None
+) -> NameMasker | None:
+    """The masker for text that is not a record (the guides), or None if none is needed.
+
+    ``history`` is the history as read (not an audience's copy, whose events no longer
+    name anyone): names from earlier versions of the ledgers are masked too."""
     if audience.kind is not AudienceKind.PUBLIC:
         return None
-    return NameMasker(frozenset(accountable_names(project)))
+    return masker_for(project, history)
 
 
 def _for_units(
@@ -157,8 +163,15 @@ def _for_units(
     people held accountable masked in them."""
     own = [led for led in project.ledgers if led.unit in units]
     others = dataclasses.replace(project, ledgers=[x for x in project.ledgers if x not in own])
-    masker = NameMasker(frozenset(accountable_names(others) - accountable_names(
-        dataclasses.replace(project, ledgers=own))))  # fmt: skip
+    keys = {led.key for led in own}
+    theirs = dataclasses.replace(
+        history, events=[e for e in history.events if e.ledger not in keys]
+    )
+    mine = dataclasses.replace(history, events=[e for e in history.events if e.ledger in keys])
+    names = accountable_names(others, theirs) - accountable_names(
+        dataclasses.replace(project, ledgers=own), mine
+    )
+    masker = NameMasker(frozenset(names), frozenset(known_names(project) - names))
     rounds = []
     for round_ in project.rounds:
         teams = [
@@ -176,7 +189,6 @@ def _for_units(
         cases=masker.mask_value(project.cases),
         bulletins=masker.mask_value(project.bulletins),
     )
-    keys = {led.key for led in own}
     events = [e for e in history.events if e.ledger in keys]
     files = {led.src.file for led in own}
     kept = [d for d in diagnostics if d.file in files]

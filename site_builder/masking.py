@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from site_builder.history import History, Kind
 from site_builder.model import Project
 
 # Two-character surnames still in use; a name starting with one keeps both characters.
@@ -53,42 +54,109 @@ def person_name(text: str) -> str | None:
     return found.group(1)
 
 
-def accountable_names(project: Project) -> set[str]:
-    """Every person held accountable in the project's ledgers (cases point at these)."""
+def accountable_names(project: Project, history: History | None = None) -> set[str]:
+    """Every person held accountable in the project's ledgers (cases point at these), and
+    in every earlier version of them the history read: an entry removed or edited later
+    (append-only; the history reports it as 问责记录被删改, with the entry's person) still
+    names someone whose name a text may have kept."""
     names = set()
     for ledger in project.ledgers:
         for problem in ledger.problems:
             for entry in problem.accountability:
                 if (name := person_name(entry.person)) is not None:
                     names.add(name)
+    for event in history.events if history is not None else ():
+        name = person_name(event.old or "") if event.kind is Kind.ACCOUNTABILITY_ALTERED else None
+        if name is not None:
+            names.add(name)
     return names
+
+
+# Records whose ``name`` is not a person's.
+_NOT_PEOPLE = frozenset({"Unit", "Category", "PlatformKey", "CommonProblem", "Guide"})
+
+
+def known_names(project: Project) -> set[str]:
+    """Names of people the records name on purpose (owners, leaders, reviewers, team
+    members …): a listed name inside one of these longer names is another person's."""
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, BaseModel) and type(value).__name__ not in _NOT_PEOPLE:
+            for field_name in type(value).model_fields:
+                item = getattr(value, field_name)
+                if field_name in PERSON_FIELDS and field_name != "person":
+                    for text in item if isinstance(item, list) else [item]:
+                        if isinstance(text, str) and (name := person_name(text)):
+                            found.add(name)
+                elif isinstance(item, BaseModel | list):
+                    walk(item)
+
+    for f in dataclasses.fields(project):
+        if f.name not in HIDDEN_RECORDS:
+            walk(getattr(project, f.name))
+    walk(project.signers)
+    return found
 
 
 @dataclass(frozen=True)
 class NameMasker:
-    """Replaces each of ``names`` in any text by its masked form."""
+    """Replaces each of ``names`` in any text by its masked form.
+
+    The rule (docs/guide/publishing.md): a listed name is masked wherever it occurs,
+    inside longer words too (张伟 in 张伟东 when 张伟东 is nobody we know), except where the
+    occurrence lies inside a longer name of ``shields``, people the records name on
+    purpose who are not held accountable (张伟东 as a measure's owner). At each position the
+    longest name wins, listed or shielding; overlapping listed names are masked longest
+    first, then again until no listed name is left, so masking never leaves one readable.
+    """
 
     names: frozenset[str]
+    shields: frozenset[str] = frozenset()
 
     @property
     def _pattern(self) -> re.Pattern[str] | None:
         if not self.names:
             return None
-        # Longest first: 欧阳海涛 before 欧阳海.
-        ordered = sorted(self.names, key=lambda n: (-len(n), n))
-        return re.compile("|".join(re.escape(n) for n in ordered))
+        # Longest first: 欧阳海涛 before 欧阳海. A lookahead finds overlapping occurrences.
+        every = self.names | {s for s in self.shields if any(n in s for n in self.names)}
+        ordered = sorted(every, key=lambda n: (-len(n), n))
+        return re.compile("(?=(" + "|".join(re.escape(n) for n in ordered) + "))")
 
-    def mask(self, text: str) -> str:
-        pattern = _compiled(self)
-        if pattern is None or not text:
-            return text
-        return pattern.sub(lambda m: masked(m.group(0)), text)
-
-    def found_in(self, text: str) -> list[str]:
+    def _spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each listed name to mask: not inside a longer shielding name."""
         pattern = _compiled(self)
         if pattern is None or not text:
             return []
-        return sorted(set(pattern.findall(text)))
+        listed: list[tuple[int, int]] = []
+        shielding: list[tuple[int, int]] = []
+        for found in pattern.finditer(text):
+            span = (found.start(), found.start() + len(found.group(1)))
+            (listed if found.group(1) in self.names else shielding).append(span)
+        return [
+            (a, b)
+            for a, b in listed
+            if not any(s <= a and b <= e and e - s > b - a for s, e in shielding)
+        ]
+
+    def mask(self, text: str) -> str:
+        for _ in range(8):  # each pass masks at least one name; few texts need a second
+            spans = self._spans(text)
+            if not spans:
+                return text
+            chosen: list[tuple[int, int]] = []
+            for a, b in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+                if all(b <= c or d <= a for c, d in chosen):
+                    chosen.append((a, b))
+            for a, b in sorted(chosen, reverse=True):
+                text = text[:a] + masked(text[a:b]) + text[b:]
+        return text
+
+    def found_in(self, text: str) -> list[str]:
+        return sorted({text[a:b] for a, b in self._spans(text)})
 
     def mask_value(self, value: Any) -> Any:
         """``value`` (a record, a list, a string) with every name in its text masked."""
@@ -118,14 +186,22 @@ class NameMasker:
         return dataclasses.replace(project, **changes)
 
 
-_CACHE: dict[frozenset[str], re.Pattern[str] | None] = {}
+def masker_for(project: Project, history: History | None = None) -> NameMasker:
+    """The masker of a public build: every name ever held accountable, shielded by the
+    longer names of people the records name on purpose."""
+    names = frozenset(accountable_names(project, history))
+    return NameMasker(names, frozenset(known_names(project) - names))
+
+
+_CACHE: dict[tuple[frozenset[str], frozenset[str]], re.Pattern[str] | None] = {}
 
 
 def _compiled(masker: NameMasker) -> re.Pattern[str] | None:
-    if masker.names not in _CACHE:
+    key = (masker.names, masker.shields)
+    if key not in _CACHE:
         _CACHE.clear()  # one name set per build; keep no more than one pattern alive
-        _CACHE[masker.names] = masker._pattern
-    return _CACHE[masker.names]
+        _CACHE[key] = masker._pattern
+    return _CACHE[key]
 
 
 # --- Finding names in free text (the C001 warning) ----------------------------------------

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from site_builder.analyse import Analysis, analyse
 from site_builder.analyse.monthly import MonthlyReport, month_bounds, report_from_analysis
+from site_builder.analyse.progress import district_totals
 from site_builder.audience import (
     INTERNAL,
     Audience,
@@ -215,6 +216,12 @@ def _build_locked(
     with frozen_objects():
         with timings.stage("分析"):
             when = as_of or project.settings.as_of or date.today()
+            # A unit's overview shows the district's figures: counted before other units go.
+            district = (
+                district_totals(project, when) if audience.kind is AudienceKind.UNIT else None
+            )
+            # Names from every version of the ledgers: before the history is redacted.
+            masker = public_text(audience, project, history)
             # A public site is made from records whose sensitive fields are already hidden.
             shown, history, shown_diagnostics = for_audience(
                 audience, project, history, diagnostics
@@ -223,11 +230,17 @@ def _build_locked(
             site = build_site_data(
                 shown, analysis, shown_diagnostics, guides_dir=root / "docs" / "guide"
             )
-            if masker := public_text(audience, project):
+            if masker is not None:
                 # The guides are copied into the site: a name in an example is masked too.
                 site.guides = [
                     dataclasses.replace(g, content=masker.mask(g.content)) for g in site.guides
                 ]
+            site.district = district
+            contacts = project.settings.disclosure
+            if audience.kind is AudienceKind.PUBLIC and not (
+                contacts.phone or contacts.email or contacts.address
+            ):
+                result.diagnostics.append(diag("C010", "rounds/settings.yml"))
             site.build = {**stamp.as_dict(), "audience_label": audience.label}
         with timings.stage("生成页面"):
             tree = render_docs(site, out / "docs")

@@ -18,10 +18,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "site_builder"
 
 # Lowest first. A module may import from its own layer or any layer below it.
 LAYERS = [
-    {"diagnostics", "model", "masking"},
+    {"diagnostics", "model"},
     {"load"},
     {"history", "anchor", "buildlock", "purge", "provenance"},
-    {"validate", "workflows"},
+    {"validate", "workflows", "masking"},
     {"audience"},
     {"analyse"},
     {"sheets", "export"},

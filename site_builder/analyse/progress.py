@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from site_builder.model import Project
 from site_builder.model.district import Thresholds
 from site_builder.model.ledger import Ledger, Measure
 
@@ -93,3 +94,23 @@ def ledger_stats(ledger: Ledger, as_of: date, thresholds: Thresholds) -> LedgerS
             counts["done"] += measure.complete
             colours[measure_colour(measure, as_of, thresholds)] += 1
     return LedgerStats(**counts, colours=colours)
+
+
+@dataclass(frozen=True)
+class DistrictTotals:
+    """The whole district's figures, numbers only: what a unit's site shows beside its own."""
+
+    units: int  # inspected units with a ledger, counted once per round
+    stats: LedgerStats
+
+
+def district_totals(project: Project, as_of: date) -> DistrictTotals:
+    """Every round's inspected units' ledgers summed as the internal overview sums them."""
+    found = []
+    for round_ in project.rounds:
+        for team in round_.teams:
+            for entry in team.units:
+                ledger = project.ledger_by_key.get(f"{round_.id}/{entry.unit}")
+                if ledger is not None and entry.unit in project.unit_by_id:
+                    found.append(ledger_stats(ledger, as_of, project.settings.thresholds))
+    return DistrictTotals(len(found), LedgerStats.total(found))

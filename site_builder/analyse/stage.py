@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
+from site_builder.analyse.disclosure import DisclosureNotice, disclosure_notices
 from site_builder.analyse.evaluation import Results, evaluate
 from site_builder.analyse.indicators import forms_distribution
 from site_builder.analyse.money import DistrictMoney, money_totals
@@ -86,6 +87,7 @@ class Analysis:
     evaluation: Results
     money: DistrictMoney = field(default_factory=DistrictMoney)
     worst: tuple[str, ...] = ()  # ledger keys with the most overdue measures
+    disclosure: tuple[DisclosureNotice, ...] = ()  # 整改情况公开, one per ledger
 
     def ledger(self, key: str) -> LedgerAnalysis:
         """A ledger's analysis; an empty one for an inspected unit without a ledger."""
@@ -162,6 +164,7 @@ def analyse(project: Project, history: History | None, as_of: date) -> Analysis:
         evaluation=evaluate(project, history, closures),
         money=money_totals(project),
         worst=_worst(ledgers),
+        disclosure=tuple(disclosure_notices(project, as_of)),
     )
 
 

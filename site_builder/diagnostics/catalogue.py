@@ -907,6 +907,12 @@ CATALOGUE: dict[str, Entry] = {
         "{job}任务会发布到公网（{target}），但{reason}。公网只能发布公开版："
         "在生成站点时加 --audience public，或改为发布到内网服务器（见《发布与公开》）。",
     ),
+    "C010": Entry(
+        W,
+        "公开通报没有监督方式",
+        "公开版的整改情况公开通报没有刊印任何监督方式（监督电话、电子邮箱、通讯地址）。"
+        "请在 rounds/settings.yml 的 disclosure 下填写 phone、email、address（见《发布与公开》）。",
+    ),
     # --- V: supervision (督办) records and the data export --------------------------
     "V001": Entry(
         E,

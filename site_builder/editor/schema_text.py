@@ -40,6 +40,7 @@ MODEL_TITLES = {
     "SupervisionFile": "督办记录",
     "Dubian": "督办",
     "SupervisionSettings": "督办设置",
+    "DisclosureSettings": "整改情况公开的监督方式",
 }
 
 # Labels for keys labels.py does not name, or names differently in this place.
@@ -84,6 +85,12 @@ LABELS = {
     "SupervisionSettings.response_days": "督办回复时限（天）",
     "SupervisionSettings.number_prefix": "督办文号代字",
     "SupervisionSettings.issuer": "督办落款机关",
+    "Settings.disclosure": "整改情况公开的监督方式",
+    "DisclosureSettings.contact": "受理意见建议的机关",
+    "DisclosureSettings.phone": "监督电话",
+    "DisclosureSettings.email": "电子邮箱",
+    "DisclosureSettings.address": "通讯地址",
+    "DisclosureSettings.postcode": "邮政编码",
 }
 
 # What staff need to know beyond the label; the full rules are in docs/guide/data-model.md.

@@ -73,6 +73,8 @@ def diff_ledgers(key: str, old: Ledger | None, new: Ledger | None) -> list[ItemC
             changes += _problem_status(ref, None, p_new)
         elif p_new is None:
             changes.append(ItemChange(ref, Kind.DELETED, old=p_old.title))
+            # Its accountability entries went with it (append-only: reported as such).
+            changes += _accountability(ref, p_old, p_old.model_copy(update={"accountability": []}))
             continue  # its measures went with it: one change, not one per measure
         else:
             changes += _problem_status(ref, p_old, p_new)

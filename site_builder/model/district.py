@@ -159,6 +159,17 @@ DEFAULT_VAGUE_PHRASES = [
 ]
 
 
+class DisclosureSettings(Record):
+    """rounds/settings.yml `disclosure:`: how the public reaches the office about the
+    rectification a public site discloses (整改情况公开); empty fields are left out."""
+
+    contact: Text = "区委巡察办"  # who receives opinions, as the notices name it
+    phone: OptText = None  # 监督电话
+    email: OptText = None  # 电子邮箱
+    address: OptText = None  # 通讯地址
+    postcode: OptText = None  # 邮政编码
+
+
 class Settings(Record):
     district: Text = "示例区"
     # The date warnings are computed against; empty means the day of the build.
@@ -178,6 +189,8 @@ class Settings(Record):
     time_zone: Text = "Asia/Shanghai"
     # When `rectify dubian` calls for supervision (督办), and the 督办通知's 文号 and 落款.
     supervision: SupervisionSettings = SupervisionSettings()
+    # The 监督电话, 邮箱 and 通讯地址 that public notices (整改情况公开) print.
+    disclosure: DisclosureSettings = DisclosureSettings()
 
 
 ReviewerRole = Literal["discipline", "organisation", "inspection_office"]

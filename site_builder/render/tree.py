@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from site_builder.export import EXPORT_PATH, export_json
-from site_builder.render import audit, downloads, evaluation, supervision_view, views
+from site_builder.render import audit, disclosure, downloads, evaluation, supervision_view, views
 from site_builder.render.env import render
 
 ASSETS = ("rectify.css", "rectify.js", "rectify-search.js")
@@ -155,6 +155,8 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
         {"典型案例": "cases/index.md"},
         {"下载": "downloads/index.md"},
     ]
+    if site.build.get("audience") == "public":  # the notices offices publish, first
+        tree.nav.insert(1, {"整改情况公开": disclosure.write_pages(tree, site)})
     if internal:
         tree.nav.append({"签字与治理": "audit/index.md"})
         tree.nav.insert(2, {"督办": "dubian/index.md"})

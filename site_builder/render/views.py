@@ -16,6 +16,7 @@ from site_builder.analyse import (
     TrailCounts,
     Warnings,
 )
+from site_builder.analyse.progress import DistrictTotals
 from site_builder.diagnostics import Diagnostic
 from site_builder.history import Event, History, State
 from site_builder.model import Project
@@ -174,6 +175,8 @@ class SiteData:
     build: dict = field(default_factory=dict)  # provenance.BuildStamp.as_dict(), if any
     definitions: dict[str, str] = field(default_factory=lambda: dict(DEFINITIONS))
     worst: list[UnitView] = field(default_factory=list)  # units with most overdue measures
+    # A unit's site: the district's figures beside its own (numbers only, set by the build).
+    district: DistrictTotals | None = None
 
     @property
     def unconfirmed(self) -> int:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from site_builder.diagnostics import Diagnostic, diag
-from site_builder.masking import NameMasker, accountable_names, masked, mentions
+from site_builder.masking import masked, masker_for, mentions
 from site_builder.model import Project
 
 
 def names_in_free_text(project: Project) -> Iterator[Diagnostic]:
-    masker = NameMasker(frozenset(accountable_names(project)))
+    masker = masker_for(project)
     seen: set[tuple[str, int, str, str]] = set()
     for m in mentions(project, masker):
         key = (m.file, m.line, m.field, m.name)
