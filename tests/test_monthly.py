@@ -66,6 +66,16 @@ def test_monthly_figures_equal_the_sites_as_of_the_months_end(demo_repo, tmp_pat
             compared += 1
     assert compared == sum(len(r.units) for r in site.rounds) > 100
     assert report.total.overdue == site.total.overdue
+    # Clues by status and money recovered: the overview's and each round page's figures.
+    assert site.clues is not None and report.total.clues == site.clues.district.__dict__
+    assert sum(report.total.clues.values()) > 0
+    for round_ in report.rounds:
+        assert round_.total.clues == site.clues.rounds[round_.round].__dict__
+        money = site.money.rounds.get(round_.round)
+        assert sum(round_.total.money.values()) == (money.total if money else 0)
+    by_kind = site.money.district.by_kind
+    assert report.total.money == {k: by_kind.get(k, 0) for k in report.total.money}
+    assert report.total.money["recovered"] > 0
     # The ledgers of November, not today's: r5's closures went on after November.
     today, _ = load_project(demo_repo)
     closed_now = sum(p.status == "closed" for led in today.ledgers for p in led.problems)

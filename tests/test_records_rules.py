@@ -410,7 +410,7 @@ def test_new_ledger_writes_one_problem_per_feedback_item(make_repo) -> None:
 
 
 def test_clue_links_problems_and_persons_and_is_hidden_in_public(make_repo) -> None:
-    from site_builder.audience import HIDDEN, PUBLIC, for_audience
+    from site_builder.audience import PUBLIC, for_audience, parse_audience, sensitive_values
     from site_builder.history import History
     from site_builder.pipeline import check_project
 
@@ -420,8 +420,12 @@ def test_clue_links_problems_and_persons_and_is_hidden_in_public(make_repo) -> N
     assert [(c.round, c.status, c.receiver) for c in project.clues] == [
         ("r1", "filed", "discipline")
     ]
+    # Clues are internal: public and unit sites keep none (their text is still known as
+    # sensitive, so the public site's pages are checked against it).
     public, _, _ = for_audience(PUBLIC, project, History(), found)
-    assert public.clues[0].summary == HIDDEN and public.clues[0].persons == [HIDDEN, HIDDEN]
+    unit, _, _ = for_audience(parse_audience("unit:wcjd"), project, History(), found)
+    assert public.clues == [] and unit.clues == []
+    assert "反映公务用车私用" in sensitive_values(project)
 
 
 def test_money_is_read_from_text_and_summed_per_unit_round_and_district(make_repo) -> None:

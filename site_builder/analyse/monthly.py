@@ -5,8 +5,8 @@ Every figure is read from the site's own analysis (render.views.build_site_data 
 ledgers and history as they stood that day, history.snapshot), so the report and a site
 built for that date print the same numbers: problems, closures and overdue measures
 from analyse.progress, postponements and relapses from analyse.trail, accountability
-by form from analyse.indicators. Money recovered and clues are not in the records yet,
-so the report leaves them out rather than printing zeros.
+by form from analyse.indicators, problem clues by status from analyse.clues and money
+recovered from analyse.money (both as the site's overview and round pages print them).
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
+from site_builder.analyse.clues import clue_counts
 from site_builder.analyse.indicators import forms_distribution
+from site_builder.analyse.money import unit_money
 from site_builder.analyse.supervision import records_of
 from site_builder.diagnostics import Diagnostic
 from site_builder.history import read_history
@@ -37,7 +40,16 @@ COLUMNS = (
     "第三种形态",
     "第四种形态",
     "本月督办",
+    "线索初核",
+    "线索立案",
+    "线索了结",
+    "线索暂存",
+    "清退（元）",
+    "追缴（元）",
+    "挽回损失（元）",
 )
+CLUE_KEYS = ("preliminary", "filed", "concluded", "shelved")
+MONEY_KEYS = ("refund", "recovered", "loss_recovered")
 
 
 @dataclass
@@ -50,10 +62,15 @@ class Figures:
     relapsed: int = 0
     forms: dict[int, int] = field(default_factory=lambda: dict.fromkeys(range(1, 5), 0))
     dubian: int = 0
+    clues: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CLUE_KEYS, 0))
+    money: dict[str, Decimal] = field(
+        default_factory=lambda: dict.fromkeys(MONEY_KEYS, Decimal("0.00"))
+    )
 
-    def values(self) -> tuple[int, ...]:
+    def values(self) -> tuple[int | Decimal, ...]:
         head = (self.problems, self.closed_month, self.closed, self.overdue)
-        return (*head, self.postponed, self.relapsed, *self.forms.values(), self.dubian)
+        tail = (*self.clues.values(), *self.money.values())
+        return (*head, self.postponed, self.relapsed, *self.forms.values(), self.dubian, *tail)
 
     def add(self, other: Figures) -> None:
         for name in ("problems", "closed_month", "closed", "overdue", "postponed", "relapsed"):
@@ -61,6 +78,10 @@ class Figures:
         for form, count in other.forms.items():
             self.forms[form] += count
         self.dubian += other.dubian
+        for key, count in other.clues.items():
+            self.clues[key] += count
+        for key, amount in other.money.items():
+            self.money[key] += amount
 
 
 @dataclass
@@ -106,8 +127,10 @@ def month_bounds(month: str) -> tuple[date, date] | None:
 
 
 def report_from_site(site: SiteData, month: str, commit: str | None = None) -> MonthlyReport:
-    """The month's figures read from the site's analysis made for the month's last day."""
+    """The month's figures read from the site's analysis made for the month's last day
+    (or for an earlier day of the month: the current month so far)."""
     first, last = month_bounds(month) or (site.as_of, site.as_of)
+    last = min(last, site.as_of)
     project = site.project
     report = MonthlyReport(month, first, last, project.settings.district, commit)
     for round_view in site.rounds:
@@ -119,6 +142,8 @@ def report_from_site(site: SiteData, month: str, commit: str | None = None) -> M
                 continue
             problems = u.ledger.problems if u.ledger else []
             dubian = records_of(project, round_view.id, u.unit.id, last)
+            clues = clue_counts(project, site.as_of, round_view.id, u.unit.id)
+            money = unit_money(u.ledger, site.as_of)
             figures = Figures(
                 problems=u.stats.problems - u.stats.withdrawn,
                 closed_month=sum(
@@ -133,6 +158,8 @@ def report_from_site(site: SiteData, month: str, commit: str | None = None) -> M
                 relapsed=u.trail.reopened,
                 forms=forms_distribution(u.ledger),
                 dubian=sum(r.date >= first for r in dubian),
+                clues={key: getattr(clues, key) for key in CLUE_KEYS},
+                money={key: money.by_kind.get(key, Decimal("0.00")) for key in MONEY_KEYS},
             )
             units.append(UnitMonth(u.unit.id, u.unit.name, figures))
         total = Figures()

@@ -292,13 +292,4 @@ def _accountability(problem: Problem) -> list[AccountabilityRow]:
     ]
 
 
-__all__ = ["Colour", "Reconciliation", "clue_counts", "reconciliation"]
-
-
-def clue_counts(project: Project, round_id: str) -> dict[str, int]:
-    """A round's problem clues by status (初核、立案、了结、暂存), for the round page."""
-    counts = dict.fromkeys(CLUE_STATUS.values(), 0)
-    for clue in project.clues:
-        if clue.round == round_id:
-            counts[CLUE_STATUS[clue.status]] += 1
-    return counts
+__all__ = ["Colour", "Reconciliation", "reconciliation"]

@@ -21,6 +21,8 @@ from site_builder.analyse import (
     sum_stats,
     trail_counts,
 )
+from site_builder.analyse.clues import ClueFigures, clue_figures
+from site_builder.analyse.money import DistrictMoney, money_totals
 from site_builder.diagnostics import Diagnostic
 from site_builder.history import Event, History, State
 from site_builder.model import Project
@@ -177,10 +179,23 @@ class SiteData:
     build: dict = field(default_factory=dict)  # provenance.BuildStamp.as_dict(), if any
     definitions: dict[str, str] = field(default_factory=lambda: dict(DEFINITIONS))
     worst: list[UnitView] = field(default_factory=list)  # units with most overdue measures
+    clues: ClueFigures | None = None  # problem clues by status (internal pages only)
+    money: DistrictMoney = field(default_factory=DistrictMoney)  # 清退 / 追缴 / 挽回损失
+    months: list = field(default_factory=list)  # analyse.monthly.MonthlyReport, oldest first
 
     @property
     def unconfirmed(self) -> int:
         return self.total.closed - self.trail.confirmed
+
+    @property
+    def internal(self) -> bool:
+        """Built for the office (clues, 督办 and the audit page are shown)."""
+        return self.build.get("audience", "internal") == "internal"
+
+    @property
+    def inspected_units(self) -> int:
+        """Units inspected in at least one round (the registry also lists units not yet)."""
+        return len({u.unit.id for r in self.rounds for u in r.units})
 
     def round_name(self, round_id: str) -> str:
         round_ = self.project.round_by_id.get(round_id)
@@ -297,6 +312,8 @@ def build_site_data(
         closures_chart=_closures_chart(project),
         category_chart=_category_chart(project),
         worst=_worst_units(rounds),
+        clues=clue_figures(project, as_of),
+        money=money_totals(project, as_of),
     )
 
 
