@@ -177,6 +177,13 @@ def _build_locked(
                     dataclasses.replace(g, content=masker.mask(g.content)) for g in site.guides
                 ]
             site.build = {**stamp.as_dict(), "audience_label": audience.label}
+        if audience.kind is AudienceKind.INTERNAL:
+            with timings.stage("月报"):
+                # Past months from the history as of their end (cached in OUT); internal
+                # only, as the report upward counts clues and names no one.
+                from site_builder.analyse.months import monthly_series  # reads render.views
+
+                site.months = monthly_series(root, site, out / "month-reports")
         with timings.stage("生成页面"):
             tree = render_docs(site, out / "docs")
             write_build_info(tree.docs_dir, stamp)

@@ -1,9 +1,9 @@
 """The monthly report upward (月报): per round and unit, the site's figures as of the
 month's last day.
 
-Every figure is read from the site's own analysis (render.views.build_site_data on the
-ledgers and history as they stood that day, history.snapshot), so the report and a site
-built for that date print the same numbers: problems, closures and overdue measures
+Every figure is computed by the functions the site's pages use, on the ledgers and
+history as they stood that day (history.snapshot), so the report and a site built for
+that date print the same numbers: problems, closures and overdue measures
 from analyse.progress, postponements and relapses from analyse.trail, accountability
 by form from analyse.indicators, problem clues by status from analyse.clues and money
 recovered from analyse.money (both as the site's overview and round pages print them).
@@ -16,17 +16,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from site_builder.analyse.clues import clue_counts
 from site_builder.analyse.indicators import forms_distribution
 from site_builder.analyse.money import unit_money
+from site_builder.analyse.progress import LedgerStats, ledger_stats
 from site_builder.analyse.supervision import records_of
+from site_builder.analyse.trail import trail_counts
 from site_builder.diagnostics import Diagnostic
-from site_builder.history import read_history
+from site_builder.history import History, read_history
 from site_builder.history.snapshot import checkout_as_of
 from site_builder.load import load_project
-from site_builder.render.views import SiteData, build_site_data
+from site_builder.model import Project
 from site_builder.validate import validate
+
+if TYPE_CHECKING:
+    from site_builder.render.views import SiteData
 
 COLUMNS = (
     "问题数",
@@ -127,45 +133,63 @@ def month_bounds(month: str) -> tuple[date, date] | None:
 
 
 def report_from_site(site: SiteData, month: str, commit: str | None = None) -> MonthlyReport:
-    """The month's figures read from the site's analysis made for the month's last day
-    (or for an earlier day of the month: the current month so far)."""
-    first, last = month_bounds(month) or (site.as_of, site.as_of)
-    last = min(last, site.as_of)
-    project = site.project
+    """The month's figures for the site's own records and history (its as-of month)."""
+    return report_from_records(site.project, site.history, site.as_of, month, commit)
+
+
+def report_from_records(
+    project: Project, history: History, as_of: date, month: str, commit: str | None = None
+) -> MonthlyReport:
+    """The month's figures from the records and history as they stood on ``as_of`` (the
+    month's last day, or an earlier day of it: the current month so far).
+
+    The units and figures are the round pages' (render.views.build_site_data reads the
+    same functions): the units of each round's teams that are in the registry, their
+    ledger's analyse.progress stats, analyse.trail counts of their history events.
+    """
+    first, last = month_bounds(month) or (as_of, as_of)
+    last = min(last, as_of)
+    thresholds = project.settings.thresholds
+    events = history.by_ledger()
     report = MonthlyReport(month, first, last, project.settings.district, commit)
-    for round_view in site.rounds:
-        if round_view.round.start > last:
+    for round_ in sorted(project.rounds, key=lambda r: r.start):
+        if round_.start > last:
             continue
         units = []
-        for u in round_view.units:
-            if u.entry.feedback_on > last:
-                continue
-            problems = u.ledger.problems if u.ledger else []
-            dubian = records_of(project, round_view.id, u.unit.id, last)
-            clues = clue_counts(project, site.as_of, round_view.id, u.unit.id)
-            money = unit_money(u.ledger, site.as_of)
-            figures = Figures(
-                problems=u.stats.problems - u.stats.withdrawn,
-                closed_month=sum(
-                    p.status == "closed"
-                    and p.closed_on is not None
-                    and first <= p.closed_on <= last
-                    for p in problems
-                ),
-                closed=u.stats.closed,
-                overdue=u.stats.overdue,
-                postponed=u.trail.postponed,
-                relapsed=u.trail.reopened,
-                forms=forms_distribution(u.ledger),
-                dubian=sum(r.date >= first for r in dubian),
-                clues={key: getattr(clues, key) for key in CLUE_KEYS},
-                money={key: money.by_kind.get(key, Decimal("0.00")) for key in MONEY_KEYS},
-            )
-            units.append(UnitMonth(u.unit.id, u.unit.name, figures))
+        for team in round_.teams:
+            for entry in team.units:
+                unit = project.unit_by_id.get(entry.unit)
+                if unit is None or entry.feedback_on > last:
+                    continue
+                key = f"{round_.id}/{unit.id}"
+                ledger = project.ledger_by_key.get(key)
+                stats = ledger_stats(ledger, as_of, thresholds) if ledger else LedgerStats()
+                trail = trail_counts(events.get(key, []))
+                dubian = records_of(project, round_.id, unit.id, last)
+                clues = clue_counts(project, as_of, round_.id, unit.id)
+                money = unit_money(ledger, as_of)
+                figures = Figures(
+                    problems=stats.problems - stats.withdrawn,
+                    closed_month=sum(
+                        p.status == "closed"
+                        and p.closed_on is not None
+                        and first <= p.closed_on <= last
+                        for p in (ledger.problems if ledger else [])
+                    ),
+                    closed=stats.closed,
+                    overdue=stats.overdue,
+                    postponed=trail.postponed,
+                    relapsed=trail.reopened,
+                    forms=forms_distribution(ledger),
+                    dubian=sum(r.date >= first for r in dubian),
+                    clues={key: getattr(clues, key) for key in CLUE_KEYS},
+                    money={key: money.by_kind.get(key, Decimal("0.00")) for key in MONEY_KEYS},
+                )
+                units.append(UnitMonth(unit.id, unit.name, figures))
         total = Figures()
-        for unit in units:
-            total.add(unit.figures)
-        report.rounds.append(RoundMonth(round_view.id, round_view.name, units, total))
+        for unit_month in units:
+            total.add(unit_month.figures)
+        report.rounds.append(RoundMonth(round_.id, round_.name, units, total))
         report.total.add(total)
     return report
 
@@ -185,5 +209,5 @@ def monthly_report(root: Path, month: str) -> tuple[MonthlyReport | None, list[D
         project, diagnostics = load_project(snapshot.folder)
         diagnostics += validate(project)
         history, found = read_history(snapshot.folder, project.signers, snapshot.cache_dir)
-        site = build_site_data(project, diagnostics + found, last, history)
-        return report_from_site(site, month, snapshot.commit), diagnostics + found
+        report = report_from_records(project, history, last, month, snapshot.commit)
+        return report, diagnostics + found

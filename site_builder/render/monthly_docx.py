@@ -13,27 +13,9 @@ from docx.shared import Cm, Pt
 
 from site_builder.analyse.monthly import MonthlyReport
 from site_builder.analyse.supervision import chinese_date
-from site_builder.model.labels import CLUE_STATUS, MONEY_KIND
 from site_builder.render.docx_report import BODY_FONT, TITLE_FONT, _font
+from site_builder.render.months_view import summary
 from site_builder.sheets.monthly_xlsx import HEADER, monthly_rows
-
-
-def summary(report: MonthlyReport) -> str:
-    t = report.total
-    forms = "、".join(
-        f"第{'一二三四'[form - 1]}种形态 {count} 人次" for form, count in t.forms.items()
-    )
-    clues = "、".join(
-        f"{CLUE_STATUS[key]} {count} 件" for key, count in t.clues.items()
-    )
-    money = "、".join(f"{MONEY_KIND[key]} {amount:,.2f} 元" for key, amount in t.money.items())
-    return (
-        f"截至{chinese_date(report.last)}，{len(report.rounds)} 轮巡察反馈问题 {t.problems} 个，"
-        f"累计销号 {t.closed} 个，其中本月销号 {t.closed_month} 个；逾期未完成措施 {t.overdue} 条，"
-        f"整改时限延期 {t.postponed} 次，销号后重新打开 {t.relapsed} 个；问责 {forms}；"
-        f"本月督办 {t.dubian} 次；移交问题线索 {sum(t.clues.values())} 件（{clues}）；"
-        f"{money}，合计 {sum(t.money.values()):,.2f} 元。"
-    )
 
 
 def monthly_docx(report: MonthlyReport) -> bytes:
