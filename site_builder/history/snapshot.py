@@ -79,11 +79,23 @@ def checkout_as_of(root: Path, day: date) -> Iterator[Snapshot | None]:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+# The files of rounds/ the figures read: settings, the registry, the round files, clues and
+# 督办 records (not the feedback lists, evaluations, cases, catalogue or signers).
+_SKIPPED = {"rounds/common_problems.yml", "rounds/self_checks.yml", "rounds/signers.yml"}
+
+
+def _for_figures(path: str) -> bool:
+    parts = path.split("/")
+    if len(parts) == 2:
+        return path not in _SKIPPED
+    return len(parts) == 3 and parts[1] in ("clues", "supervision")
+
+
 class RecordsAt:
     """The project's records at any main-line commit, without a checkout: ledgers from
     the history's parsed-blob cache (a history read has parsed every version already),
-    the rest of rounds/ written to a temporary folder and loaded once per version of that
-    folder. Figures only: no diagnostics. Use as a context manager."""
+    the files of rounds/ the monthly figures read written to a temporary folder and loaded
+    once per version. Figures only: no diagnostics. Use as a context manager."""
 
     def __init__(self, root: Path) -> None:
         self._repo = Repository(root)
@@ -101,7 +113,11 @@ class RecordsAt:
         shutil.rmtree(self._folder, ignore_errors=True)
 
     def project(self, commit: str) -> Project:
-        rounds = self._repo.tree_blobs(commit, "rounds")
+        rounds = {
+            path: blob
+            for path, blob in self._repo.tree_blobs(commit, "rounds").items()
+            if _for_figures(path)
+        }
         version = ",".join(f"{path}={blob}" for path, blob in sorted(rounds.items()))
         base = self._bases.get(version)
         if base is None:
