@@ -255,7 +255,10 @@ def test_month_pages_and_clue_counts_are_internal(make_repo, tmp_path) -> None:
     public.build = {"audience": "public", "built_at": "2018-01-20T10:00:00+08:00",
                     "commit": None, "dirty": False, "rewrites": []}  # fmt: skip
     tree = render_docs(public, tmp_path / "public")
-    assert not (tmp_path / "public" / "months").exists() and {"月报": "months/index.md"} not in tree.nav
+    assert (
+        not (tmp_path / "public" / "months").exists()
+        and {"月报": "months/index.md"} not in tree.nav
+    )
     text = (tmp_path / "public" / "rounds" / "r1.md").read_text(encoding="utf-8")
     overview = (tmp_path / "public" / "index.md").read_text(encoding="utf-8")
     assert "问题线索" not in text and "问题线索" not in overview and "违规资金" in text

@@ -403,7 +403,9 @@ def test_plan_review_command_writes_a_review_the_ledger_accepts(make_repo) -> No
     project, found = check_project(root)
     review = project.ledgers[0].plan.reviews[0]
     assert (review.outcome, review.reviewer, str(review.reviewed_on)) == (
-        "returned", "赵敏", "2017-07-25"
+        "returned",
+        "赵敏",
+        "2017-07-25",
     )
     assert review.failed_checks == ["missing_tasks", "vague_measures"]
     assert not {"P012", "P014", "D008"} & {d.code for d in found}
@@ -416,8 +418,12 @@ def test_plan_review_command_writes_a_review_the_ledger_accepts(make_repo) -> No
     (root / W).write_text(textwrap.dedent(BASE_FILES[W]), encoding="utf-8")
     clean = subprocess.run(run, capture_output=True, text=True)
     assert clean.returncode == 0 and "拟通过" in clean.stdout, clean.stderr
-    missing = subprocess.run([*run[:-3], "jyj", "--root", str(root)], capture_output=True, text=True)
-    assert missing.returncode == 1 and "找不到" in missing.stderr and "Traceback" not in missing.stderr
+    missing = subprocess.run(
+        [*run[:-3], "jyj", "--root", str(root)], capture_output=True, text=True
+    )
+    assert (
+        missing.returncode == 1 and "找不到" in missing.stderr and "Traceback" not in missing.stderr
+    )
 
 
 def test_data_model_guide_documents_every_new_field() -> None:

@@ -74,9 +74,10 @@ class Figures:
     )
 
     def values(self) -> tuple[int | Decimal, ...]:
-        head = (self.problems, self.closed_month, self.closed, self.overdue)
-        tail = (*self.clues.values(), *self.money.values())
-        return (*head, self.postponed, self.relapsed, *self.forms.values(), self.dubian, *tail)
+        counts: list[int] = [self.problems, self.closed_month, self.closed, self.overdue]
+        counts += [self.postponed, self.relapsed, *self.forms.values(), self.dubian]
+        counts += self.clues.values()
+        return (*counts, *self.money.values())
 
     def add(self, other: Figures) -> None:
         for name in ("problems", "closed_month", "closed", "overdue", "postponed", "relapsed"):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from site_builder.analyse.monthly import COLUMNS, MonthlyReport
+from site_builder.analyse.monthly import COLUMNS, Figures, MonthlyReport
 from site_builder.analyse.months import month_end, trend
 from site_builder.analyse.supervision import chinese_date
 from site_builder.model.labels import CLUE_STATUS, MONEY_KIND
@@ -35,6 +35,13 @@ def summary(report: MonthlyReport, clues: bool = True) -> str:
 
 def cell(value: object) -> str:
     return str(value) if isinstance(value, int | str) else f"{value:,.2f}"
+
+
+def cells(figures: Figures) -> Markup:
+    """A row's figures as table cells (numbers only: nothing to escape). A month page has
+    a row per unit inspected so far, so its rows are joined here rather than cell by cell
+    in the template."""
+    return Markup("".join(f"<td>{cell(value)}</td>" for value in figures.values()))
 
 
 @dataclass
@@ -75,4 +82,4 @@ def trend_chart(reports: list[MonthlyReport]) -> Markup:
     return charts.monthly_trend([p.month for p in points], series, "各月销号、逾期和改后又犯")
 
 
-__all__ = ["COLUMNS", "MonthPage", "cell", "month_pages", "summary", "trend_chart"]
+__all__ = ["COLUMNS", "MonthPage", "cell", "cells", "month_pages", "summary", "trend_chart"]

@@ -105,7 +105,7 @@ def write_months(tree: DocsTree, site: views.SiteData) -> None:
         tree.write(
             f"months/{page.month}.md",
             render("month.md.j2", site=site, p=page, columns=months_view.COLUMNS,
-                   cell=months_view.cell),
+                   cells=months_view.cells),
         )  # fmt: skip
 
 
