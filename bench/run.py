@@ -337,8 +337,9 @@ def say(text: str) -> None:
 
 # The pipeline's stage names (its Timings), in English for the tables.
 STAGES = {"加载": "load", "校验": "validate", "读取历史": "history", "分析": "analysis",
-          "生成页面": "pages", "站点引擎": "site engine", "搜索索引": "search index"}  # fmt: skip
-AFTER_HISTORY = ("analysis", "pages", "site engine", "search index")
+          "月报": "months", "生成页面": "pages", "站点引擎": "site engine",
+          "搜索索引": "search index"}  # fmt: skip
+AFTER_HISTORY = ("analysis", "months", "pages", "site engine", "search index")
 
 
 def _stages(build: dict) -> dict[str, float]:

@@ -8,7 +8,9 @@ out before analysis, so no page, download or index can hold them.
 
 A public build (``rectify build --audience public``) hides, before any analysis or
 rendering, the fields that identify people held accountable, the details of problem
-clues and petitions, and every field the settings list in ``sensitive_fields``. The
+clues and petitions, and every field the settings list in ``sensitive_fields``; problem
+clues themselves (rounds/clues/) are left out of public and unit sites altogether, so
+neither shows a clue or a count of them. The
 records keep their shape (an accountability entry stays, its person reads
 "（不公开）"), so counts, warnings and downloads are computed as usual from data that
 no longer holds the values. History events whose old or new value came from such a
@@ -139,6 +141,9 @@ def for_audience(
     for path in paths:
         records = changes.get(path.records, getattr(project, path.records))
         changes[path.records] = [_hide(r, path.steps, hidden_values) for r in records]
+    # Clues are the office's: after their text is hidden (so sensitive_values still
+    # knows it), a public site keeps none of them, not even their count.
+    changes["clues"] = []
     public = masker.mask_project(dataclasses.replace(project, **changes))
     events = [_public_event(_hide_event(e, paths, hidden_values), masker) for e in history.events]
     return public, dataclasses.replace(history, events=events), []
@@ -186,6 +191,7 @@ def _for_units(
         ledgers=own,
         self_checks=[s for s in project.self_checks if s.unit in units],
         evaluations=[e for e in project.evaluations if e.unit in units],
+        clues=[],  # handed to the discipline commission: not for the unit's own site
         cases=masker.mask_value(project.cases),
         bulletins=masker.mask_value(project.bulletins),
     )

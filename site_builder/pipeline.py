@@ -16,7 +16,8 @@ from datetime import date
 from pathlib import Path
 
 from site_builder.analyse import Analysis, analyse
-from site_builder.analyse.monthly import MonthlyReport, month_bounds, report_from_analysis
+from site_builder.analyse.monthly import MonthlyReport, month_bounds, report_from_records
+from site_builder.analyse.months import monthly_series, trend
 from site_builder.analyse.progress import district_totals
 from site_builder.audience import (
     INTERNAL,
@@ -137,8 +138,7 @@ def monthly_report(root: Path, month: str) -> tuple[MonthlyReport | None, list[D
         project, diagnostics = load_project(snapshot.folder)
         diagnostics += validate(project)
         history, found = read_history(snapshot.folder, project.signers, snapshot.cache_dir)
-        analysis = analyse(project, history, last)
-        report = report_from_analysis(project, analysis, month, snapshot.commit)
+        report = report_from_records(project, history, last, month, snapshot.commit)
         return report, diagnostics + found
 
 
@@ -242,6 +242,12 @@ def _build_locked(
             ):
                 result.diagnostics.append(diag("C010", "rounds/settings.yml"))
             site.build = {**stamp.as_dict(), "audience_label": audience.label}
+        if audience.kind is AudienceKind.INTERNAL:
+            with timings.stage("月报"):
+                # Past months from the history as of their end (cached in OUT); internal
+                # only, as the report upward counts clues and names no one.
+                site.months = monthly_series(root, shown, analysis, out / "month-reports")
+                site.trend = trend(site.months)
         with timings.stage("生成页面"):
             tree = render_docs(site, out / "docs")
             write_build_info(tree.docs_dir, stamp)

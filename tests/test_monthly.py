@@ -67,6 +67,16 @@ def test_monthly_figures_equal_the_sites_as_of_the_months_end(demo_repo, tmp_pat
             compared += 1
     assert compared == sum(len(r.units) for r in site.rounds) > 100
     assert report.total.overdue == site.total.overdue
+    # Clues by status and money recovered: the overview's and each round page's figures.
+    assert site.clues is not None and report.total.clues == site.clues.district.__dict__
+    assert sum(report.total.clues.values()) > 0
+    for round_ in report.rounds:
+        assert round_.total.clues == site.clues.rounds[round_.round].__dict__
+        money = site.money.rounds.get(round_.round)
+        assert sum(round_.total.money.values()) == (money.total if money else 0)
+    by_kind = site.money.district.by_kind
+    assert report.total.money == {k: by_kind.get(k, 0) for k in report.total.money}
+    assert report.total.money["recovered"] > 0
     # The ledgers of November, not today's: r5's closures went on after November.
     today, _ = load_project(demo_repo)
     closed_now = sum(p.status == "closed" for led in today.ledgers for p in led.problems)
@@ -175,3 +185,83 @@ def test_a_month_before_the_first_commit_is_refused_plainly(make_repo, tmp_path)
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert bad.returncode == 2 and "无法识别" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_site_month_pages_equal_rectify_monthly_and_are_cached(demo_repo, tmp_path) -> None:
+    from site_builder.analyse.months import monthly_series, trend
+    from site_builder.pipeline import check_project
+
+    project, diagnostics = check_project(demo_repo)
+    history, _ = read_history(demo_repo, project.signers)
+    as_of = project.settings.as_of or date(2020, 12, 31)
+    analysis = analyse(project, history, as_of)
+    series = monthly_series(demo_repo, project, analysis, tmp_path / "cache")
+    months = [r.month for r in series]
+    assert months[0] == "2017-06" and months[-1] == f"{as_of:%Y-%m}" and len(months) > 40
+    assert series[-1].last == as_of  # the as-of month: the site's own figures so far
+    by_month = {r.month: r for r in series}
+    for month in ("2017-08", "2019-12", "2020-11"):
+        report, _ = monthly_report(demo_repo, month)  # from a checkout of the month's end
+        assert report is not None and by_month[month].commit == report.commit
+        assert by_month[month].rounds == report.rounds and by_month[month].total == report.total
+    # Kept per month and commit: a second build reads them back, the same figures.
+    assert len(list((tmp_path / "cache").iterdir())) == len(series) - 1
+    again = monthly_series(demo_repo, project, analysis, tmp_path / "cache")
+    assert [r.total for r in again] == [r.total for r in series]
+    points = trend(series)
+    assert sum(p.closed for p in points) > 300 and max(p.overdue for p in points) > 0
+    assert sum(p.relapsed for p in points) == series[-1].total.relapsed
+
+
+def test_month_pages_and_clue_counts_are_internal(make_repo, tmp_path) -> None:
+    from datetime import datetime
+
+    from site_builder.analyse.months import monthly_series, trend
+    from site_builder.pipeline import check_project
+    from site_builder.render.tree import render_docs
+
+    clues = (
+        "round: r1\nclues:\n  - {id: XS01, unit: wcjd, summary: 反映公务用车私用, "
+        "handed_over_on: 2017-12-10, receiver: 区纪委监委, status: 立案}\n"
+    )
+    root = make_repo(
+        {"ledgers/r1/wcjd.yml": LEDGER.format(status="open", closed_on="", measure="in_progress")}
+    )
+    repo = GitRepo(root, start=datetime(2017, 11, 20))
+    repo.commit({}, "建立台账")
+    repo.start = datetime(2018, 1, 5)
+    repo.commit({"rounds/clues/r1.yml": clues}, "登记移交问题线索")
+    project, diagnostics = check_project(root)
+    history, _ = read_history(root, project.signers)
+    analysis = analyse(project, history, date(2018, 1, 20))
+    site = build_site_data(project, analysis, diagnostics)
+    site.months = monthly_series(root, project, analysis, tmp_path / "cache")
+    site.trend = trend(site.months)
+    # From the first feedback (2017-07), but no page before the first commit; the clue
+    # handed over on 2017-12-10 was recorded in January: December's page stays without it.
+    assert [r.month for r in site.months] == ["2017-11", "2017-12", "2018-01"]
+    assert [sum(r.total.clues.values()) for r in site.months] == [0, 0, 1]
+    tree = render_docs(site, tmp_path / "internal")
+    docs = tmp_path / "internal"
+    assert {"月报": "months/index.md"} in tree.nav
+    month = (docs / "months" / "2017-12.md").read_text(encoding="utf-8")
+    assert "线索立案" in month and "2017年12月31日当天" in month and "../2018-01/" in month
+    index = (docs / "months" / "index.md").read_text(encoding="utf-8")
+    assert "<svg" in index and "本月销号问题" in index and "2017年11月" in index
+    round_page = (docs / "rounds" / "r1.md").read_text(encoding="utf-8")
+    assert "问题线索" in round_page and "立案 1 件" in round_page
+    # A public site: no month pages, no clue counts (its records hold no clues at all).
+    from site_builder.audience import PUBLIC, for_audience
+
+    shown, public_history, _ = for_audience(PUBLIC, project, history, diagnostics)
+    public = build_site_data(shown, analyse(shown, public_history, date(2018, 1, 20)), [])
+    public.build = {"audience": "public", "built_at": "2018-01-20T10:00:00+08:00",
+                    "commit": None, "dirty": False, "rewrites": []}  # fmt: skip
+    tree = render_docs(public, tmp_path / "public")
+    assert (
+        not (tmp_path / "public" / "months").exists()
+        and {"月报": "months/index.md"} not in tree.nav
+    )
+    text = (tmp_path / "public" / "rounds" / "r1.md").read_text(encoding="utf-8")
+    overview = (tmp_path / "public" / "index.md").read_text(encoding="utf-8")
+    assert "问题线索" not in text and "问题线索" not in overview and "违规资金" in text

@@ -380,6 +380,52 @@ def test_validator_findings_can_be_recorded_as_the_review(make_repo) -> None:
     assert any(f.startswith("P004") for f in review["findings"])
 
 
+def test_plan_review_command_writes_a_review_the_ledger_accepts(make_repo) -> None:
+    import subprocess
+    import sys
+
+    vague = problem(measure=MEASURE.replace("建立公务用车使用登记台账，每月公示", "进一步加强管理"))
+    head = HEAD.replace("problems:\n", "  submitted_on: 2017-07-20\nproblems:\n")
+    root = make_repo({FB: FEEDBACK, W: head + vague})
+    run = [sys.executable, "-m", "site_builder", "plan-review", "r1", "wcjd", "--root", str(root)]
+    result = subprocess.run(
+        [*run, "--reviewer", "赵敏", "--on", "2017-07-25"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "拟退回修改" in result.stdout and "- submitted_on: 2017-07-20" in result.stdout
+    assert "任务有漏项" in result.stdout and "措施不具体" in result.stdout
+    # Recorded as printed (indented under plan.reviews), the review is the plan's history.
+    entry = "".join(f"  {line}\n" for line in result.stdout.splitlines() if line[:1] != "#")
+    recorded = head.replace("problems:\n", "  reviews:\n" + entry + "problems:\n")
+    (root / W).write_text(recorded + vague, encoding="utf-8")
+    from site_builder.pipeline import check_project
+
+    project, found = check_project(root)
+    review = project.ledgers[0].plan.reviews[0]
+    assert (review.outcome, review.reviewer, str(review.reviewed_on)) == (
+        "returned",
+        "赵敏",
+        "2017-07-25",
+    )
+    assert review.failed_checks == ["missing_tasks", "vague_measures"]
+    assert not {"P012", "P014", "D008"} & {d.code for d in found}
+    # A passing plan, and a unit without a ledger.
+    import textwrap
+
+    from conftest import BASE_FILES
+
+    (root / FB).unlink()
+    (root / W).write_text(textwrap.dedent(BASE_FILES[W]), encoding="utf-8")
+    clean = subprocess.run(run, capture_output=True, text=True)
+    assert clean.returncode == 0 and "拟通过" in clean.stdout, clean.stderr
+    missing = subprocess.run(
+        [*run[:-3], "jyj", "--root", str(root)], capture_output=True, text=True
+    )
+    assert (
+        missing.returncode == 1 and "找不到" in missing.stderr and "Traceback" not in missing.stderr
+    )
+
+
 def test_data_model_guide_documents_every_new_field() -> None:
     from site_builder.model.clues import Clue, ClueLedger
     from site_builder.model.feedback import FeedbackItem, FeedbackList
@@ -410,7 +456,7 @@ def test_new_ledger_writes_one_problem_per_feedback_item(make_repo) -> None:
 
 
 def test_clue_links_problems_and_persons_and_is_hidden_in_public(make_repo) -> None:
-    from site_builder.audience import HIDDEN, PUBLIC, for_audience
+    from site_builder.audience import PUBLIC, for_audience, parse_audience, sensitive_values
     from site_builder.history import History
     from site_builder.pipeline import check_project
 
@@ -420,8 +466,12 @@ def test_clue_links_problems_and_persons_and_is_hidden_in_public(make_repo) -> N
     assert [(c.round, c.status, c.receiver) for c in project.clues] == [
         ("r1", "filed", "discipline")
     ]
+    # Clues are internal: public and unit sites keep none (their text is still known as
+    # sensitive, so the public site's pages are checked against it).
     public, _, _ = for_audience(PUBLIC, project, History(), found)
-    assert public.clues[0].summary == HIDDEN and public.clues[0].persons == [HIDDEN, HIDDEN]
+    unit, _, _ = for_audience(parse_audience("unit:wcjd"), project, History(), found)
+    assert public.clues == [] and unit.clues == []
+    assert "反映公务用车私用" in sensitive_values(project)
 
 
 def test_money_is_read_from_text_and_summed_per_unit_round_and_district(make_repo) -> None:

@@ -75,3 +75,54 @@ def test_red_warning_counts_from_the_approved_deadline_and_keeps_the_original(ma
         date(2017, 12, 31),
         10,
     )
+
+
+def test_warnings_page_shows_the_original_deadline_beside_the_approved_one(make_repo, tmp_path):
+    from site_builder.analyse.warnings import compute_warnings
+
+    ledger = (
+        HEAD
+        + problem("    answers: [F01, F02]\n", measure=POSTPONED)
+        + problem().replace("id: P01", "id: P02").replace("2017-12-31", "2018-04-01")
+    )
+    project, diagnostics = check_project(make_repo({W: ledger, "rounds/signers.yml": SIGNERS}))
+    warnings = compute_warnings(project, History(), date(2018, 4, 10))
+    alerts = {a.item: a for a in warnings.red}
+    assert alerts["P01/M1"].deadline_note == (
+        "（原定2017年12月31日，已批准延期；申请延期至2018年6月30日，未经批准）"
+    )
+    assert alerts["P02/M1"].deadline_note == ""  # never postponed: the deadline alone
+    site = build_site_data(project, diagnostics, date(2018, 4, 10), History())
+    render_docs(site, tmp_path / "docs")
+    page = (tmp_path / "docs" / "warnings" / "index.md").read_text(encoding="utf-8")
+    assert '<time datetime="2018-03-31">2018-03-31</time><br><small' in page
+    assert "原定2017年12月31日，已批准延期" in page
+
+
+def test_units_not_yet_inspected_are_due_to_self_check(make_repo, tmp_path):
+    """GX01 is named in r1: wcjd (inspected in r1) is not due; jyj (in the registry, never
+    inspected) and ypjd (added, never inspected) are; jyj's self-check counts as done."""
+    registry = (
+        "units:\n  - {id: wcjd, name: 坞城街道党工委, kind: street, inspected_in: [r1]}\n"
+        "  - {id: jyj, name: 区教育局党委, kind: bureau}\n"
+        "  - {id: ypc, name: 北格镇营盘村党支部, kind: village}\n"
+    )
+    checks = (
+        "self_checks:\n  - {unit: jyj, code: GX01, checked_on: 2017-09-01, result: found, "
+        "note: 补建“三重一大”事项会议记录, rectified_on: 2017-09-20}\n"
+    )
+    root = make_repo({"rounds/units.yml": registry, "rounds/self_checks.yml": checks})
+    project, diagnostics = check_project(root)
+    assert not [d for d in diagnostics if d.code.startswith("R")], diagnostics
+    site = build_site_data(project, diagnostics, date(2018, 4, 10), History())
+    view = next(c for c in site.common if c.item.code == "GX01")
+    assert (view.self_checked, view.self_check_due) == (1, 2)
+    assert view.notice is not None
+    assert [(r.unit.id, r.result) for r in view.notice.rows] == [
+        ("jyj", "发现问题"),
+        ("ypc", "未报送自查"),
+    ]
+    assert site.inspected_units == 1  # the rounds' total counts inspected units only
+    render_docs(site, tmp_path / "docs")
+    common = (tmp_path / "docs" / "common" / "index.md").read_text(encoding="utf-8")
+    assert ">1 / 2</a>" in common

@@ -1,12 +1,13 @@
 """The monthly report upward (月报): per round and unit, the site's figures as of the
 month's last day.
 
-Every figure is read from the site's own analysis (analyse.stage.analyse on the ledgers
-and history as they stood that day: pipeline.monthly_report), so the report and a site
-built for that date print the same numbers: problems, closures and overdue measures
+Every figure is computed by the functions the analysis stage uses (analyse.stage), on
+the ledgers and history as they stood that day (pipeline.monthly_report checks that
+commit out; analyse.months reads it from the history), so the report and a site built for
+that date print the same numbers: problems, closures and overdue measures
 from analyse.progress, postponements and relapses from analyse.trail, accountability
-by form from analyse.indicators. Money recovered and clues are not in the records yet,
-so the report leaves them out rather than printing zeros.
+by form from analyse.indicators, problem clues by status from analyse.clues and money
+recovered from analyse.money (both as the site's overview and round pages print them).
 """
 
 from __future__ import annotations
@@ -14,8 +15,15 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
-from site_builder.analyse.stage import Analysis
+from site_builder.analyse.clues import clue_counts
+from site_builder.analyse.indicators import forms_distribution
+from site_builder.analyse.money import unit_money
+from site_builder.analyse.progress import LedgerStats, ledger_stats
+from site_builder.analyse.supervision import records_of
+from site_builder.analyse.trail import trail_counts
+from site_builder.history import History
 from site_builder.model import Project
 
 COLUMNS = (
@@ -30,7 +38,16 @@ COLUMNS = (
     "第三种形态",
     "第四种形态",
     "本月督办",
+    "线索初核",
+    "线索立案",
+    "线索了结",
+    "线索暂存",
+    "清退（元）",
+    "追缴（元）",
+    "挽回损失（元）",
 )
+CLUE_KEYS = ("preliminary", "filed", "concluded", "shelved")
+MONEY_KEYS = ("refund", "recovered", "loss_recovered")
 
 
 @dataclass
@@ -43,10 +60,16 @@ class Figures:
     relapsed: int = 0
     forms: dict[int, int] = field(default_factory=lambda: dict.fromkeys(range(1, 5), 0))
     dubian: int = 0
+    clues: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CLUE_KEYS, 0))
+    money: dict[str, Decimal] = field(
+        default_factory=lambda: dict.fromkeys(MONEY_KEYS, Decimal("0.00"))
+    )
 
-    def values(self) -> tuple[int, ...]:
-        head = (self.problems, self.closed_month, self.closed, self.overdue)
-        return (*head, self.postponed, self.relapsed, *self.forms.values(), self.dubian)
+    def values(self) -> tuple[int | Decimal, ...]:
+        counts: list[int] = [self.problems, self.closed_month, self.closed, self.overdue]
+        counts += [self.postponed, self.relapsed, *self.forms.values(), self.dubian]
+        counts += self.clues.values()
+        return (*counts, *self.money.values())
 
     def add(self, other: Figures) -> None:
         for name in ("problems", "closed_month", "closed", "overdue", "postponed", "relapsed"):
@@ -54,6 +77,10 @@ class Figures:
         for form, count in other.forms.items():
             self.forms[form] += count
         self.dubian += other.dubian
+        for key, count in other.clues.items():
+            self.clues[key] += count
+        for key, amount in other.money.items():
+            self.money[key] += amount
 
 
 @dataclass
@@ -82,6 +109,15 @@ class MonthlyReport:
     total: Figures = field(default_factory=Figures)
 
     @property
+    def partial(self) -> bool:
+        """The figures so far of a month not yet over (a site's as-of month)."""
+        return self.last != date(
+            self.first.year,
+            self.first.month,
+            calendar.monthrange(self.first.year, self.first.month)[1],
+        )
+
+    @property
     def title(self) -> str:
         return f"{self.district}巡察整改情况月报（{self.first.year}年{self.first.month}月）"
 
@@ -98,14 +134,22 @@ def month_bounds(month: str) -> tuple[date, date] | None:
     return first, date(year, number, calendar.monthrange(year, number)[1])
 
 
-def report_from_analysis(
-    project: Project, analysis: Analysis, month: str, commit: str | None = None
+def report_from_records(
+    project: Project, history: History, as_of: date, month: str, commit: str | None = None
 ) -> MonthlyReport:
-    """The month's figures read from the analysis made for the month's last day."""
-    first, last = month_bounds(month) or (analysis.as_of, analysis.as_of)
+    """The month's figures from the records and history as they stood on ``as_of`` (the
+    month's last day, or an earlier day of it: the current month so far).
+
+    The units and figures are the round pages' (render.views.build_site_data reads the
+    same functions): the units of each round's teams that are in the registry, their
+    ledger's analyse.progress stats, analyse.trail counts of their history events.
+    """
+    first, last = month_bounds(month) or (as_of, as_of)
+    last = min(last, as_of)
+    thresholds = project.settings.thresholds
+    events = history.by_ledger()
     report = MonthlyReport(month, first, last, project.settings.district, commit)
-    for found in analysis.rounds.values():
-        round_ = project.round_by_id[found.id]
+    for round_ in sorted(project.rounds, key=lambda r: r.start):
         if round_.start > last:
             continue
         units = []
@@ -116,23 +160,27 @@ def report_from_analysis(
                     continue
                 key = f"{round_.id}/{unit.id}"
                 ledger = project.ledger_by_key.get(key)
-                figured = analysis.ledger(key)
-                problems = ledger.problems if ledger else []
-                dubian = found.dubian.get(unit.id, ())
+                stats = ledger_stats(ledger, as_of, thresholds) if ledger else LedgerStats()
+                trail = trail_counts(events.get(key, []))
+                dubian = records_of(project, round_.id, unit.id, last)
+                clues = clue_counts(project, as_of, round_.id, unit.id)
+                money = unit_money(ledger, as_of)
                 figures = Figures(
-                    problems=figured.stats.problems - figured.stats.withdrawn,
+                    problems=stats.problems - stats.withdrawn,
                     closed_month=sum(
                         p.status == "closed"
                         and p.closed_on is not None
                         and first <= p.closed_on <= last
-                        for p in problems
+                        for p in (ledger.problems if ledger else [])
                     ),
-                    closed=figured.stats.closed,
-                    overdue=figured.stats.overdue,
-                    postponed=figured.trail.postponed,
-                    relapsed=figured.trail.reopened,
-                    forms=dict(figured.forms),
+                    closed=stats.closed,
+                    overdue=stats.overdue,
+                    postponed=trail.postponed,
+                    relapsed=trail.reopened,
+                    forms=forms_distribution(ledger),
                     dubian=sum(r.date >= first for r in dubian),
+                    clues={key: getattr(clues, key) for key in CLUE_KEYS},
+                    money={key: money.by_kind.get(key, Decimal("0.00")) for key in MONEY_KEYS},
                 )
                 units.append(UnitMonth(unit.id, unit.name, figures))
         total = Figures()

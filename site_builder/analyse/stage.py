@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
+from site_builder.analyse.clues import ClueCounts, ClueFigures, clue_figures
 from site_builder.analyse.disclosure import DisclosureNotice, disclosure_notices
 from site_builder.analyse.evaluation import Results, evaluate
 from site_builder.analyse.indicators import forms_distribution
@@ -27,7 +28,6 @@ from site_builder.analyse.trail import TrailCounts, current_closures, trail_coun
 from site_builder.analyse.warnings import Warnings, compute_warnings
 from site_builder.history import Event, History
 from site_builder.model import Project
-from site_builder.model.labels import CLUE_STATUS
 from site_builder.model.refs import ItemRef
 from site_builder.model.supervision import Dubian
 from site_builder.validate.feedback import plan_due
@@ -65,7 +65,6 @@ class RoundAnalysis:
     stats: LedgerStats
     trail: TrailCounts
     ledgers: tuple[str, ...]  # ledger keys, in the round file's order
-    clues: Mapping[str, int] = _empty()  # 问题线索 by status label
     supervision: tuple[UnitDue, ...] = ()  # units due for 督办 on the as-of date
     dubian: Mapping[str, tuple[Dubian, ...]] = _empty()  # unit -> its 督办 records by then
 
@@ -85,7 +84,8 @@ class Analysis:
     closures: Mapping[str, Event]  # item ref -> standing closure (problems and measures)
     warnings: Warnings
     evaluation: Results
-    money: DistrictMoney = field(default_factory=DistrictMoney)
+    money: DistrictMoney = field(default_factory=DistrictMoney)  # 清退 / 追缴 / 挽回损失
+    clues: ClueFigures = field(default_factory=lambda: ClueFigures({}, ClueCounts()))
     worst: tuple[str, ...] = ()  # ledger keys with the most overdue measures
     disclosure: tuple[DisclosureNotice, ...] = ()  # 整改情况公开, one per ledger
 
@@ -148,7 +148,6 @@ def analyse(project: Project, history: History | None, as_of: date) -> Analysis:
             LedgerStats.total(p.stats for p in parts),
             TrailCounts.total(p.trail for p in parts),
             tuple(keys),
-            MappingProxyType(_clue_counts(project, round_.id)),
             tuple(due_for_supervision(project, history, round_.id, as_of)),
             MappingProxyType(_records(project, round_.id, as_of)),
         )
@@ -162,7 +161,8 @@ def analyse(project: Project, history: History | None, as_of: date) -> Analysis:
         closures=MappingProxyType(closures),
         warnings=warnings,
         evaluation=evaluate(project, history, closures),
-        money=money_totals(project),
+        money=money_totals(project, as_of),
+        clues=clue_figures(project, as_of),
         worst=_worst(ledgers),
         disclosure=tuple(disclosure_notices(project, as_of)),
     )
@@ -188,12 +188,3 @@ def _worst(ledgers: Mapping[str, LedgerAnalysis], limit: int = 5) -> tuple[str, 
     red = [a for a in ledgers.values() if a.stats.colours["red"]]
     red.sort(key=lambda a: (-a.stats.colours["red"], -a.stats.colours["yellow"], a.key))
     return tuple(a.key for a in red[:limit])
-
-
-def _clue_counts(project: Project, round_id: str) -> dict[str, int]:
-    """A round's problem clues by status (初核、立案、了结、暂存)."""
-    counts = dict.fromkeys(CLUE_STATUS.values(), 0)
-    for clue in project.clues:
-        if clue.round == round_id:
-            counts[CLUE_STATUS[clue.status]] += 1
-    return counts

@@ -17,6 +17,8 @@ from site_builder.analyse.progress import Colour, measure_colour
 from site_builder.analyse.trail import current_closures, is_relapse
 from site_builder.history import Event, History, Kind, State
 from site_builder.model import Project
+from site_builder.model.ledger import Measure
+from site_builder.model.wording import cn_date
 
 # What each figure counts (口径说明), printed on the overview and the warnings page.
 DEFINITIONS = {
@@ -45,6 +47,17 @@ class MeasureAlert:
     category: str = ""
     postponements: int = 0
     original: date | None = None  # the plan's deadline, when an approved postponement moved it
+    requested: date | None = None  # the date a postponement not (yet) approved asks for
+
+    @property
+    def deadline_note(self) -> str:
+        """（原定2020年6月30日，已批准延期）beside the deadline the warning counts from."""
+        notes = []
+        if self.original:
+            notes.append(f"原定{cn_date(self.original)}，已批准延期")
+        if self.requested:
+            notes.append(f"申请延期至{cn_date(self.requested)}，未经批准")
+        return "；".join(notes).join("（）") if notes else ""
 
     @property
     def key(self) -> str:
@@ -145,7 +158,7 @@ def compute_warnings(
                     p.title,
                     p.category,
                     postponements[item],
-                    m.original_deadline if m.original_deadline != deadline else None,
+                    *_postponed_dates(m, deadline),
                 )
                 if colour in lists:
                     lists[colour].append(alert)
@@ -165,3 +178,15 @@ def compute_warnings(
     warnings.postponed = [e for e in history.events if e.kind is Kind.POSTPONED]
     warnings.reopened = [e for e in history.events if is_relapse(e)]
     return warnings
+
+
+def _postponed_dates(measure: Measure, deadline: date | None) -> tuple[date | None, date | None]:
+    """(the plan's deadline if an approved postponement moved it, the date an unapproved
+    postponement asks for if it is later than the deadline counted from)."""
+    if not measure.postponements:
+        return None, None
+    original = measure.original_deadline
+    approved = any(p.approved for p in measure.postponements)
+    last = measure.postponements[-1]
+    requested = last.new_deadline if not last.approved and last.new_deadline != deadline else None
+    return (original if approved and original != deadline else None), requested

@@ -33,6 +33,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--root", default=".", help="台账仓库根目录（默认当前目录）")
     p.set_defaults(func=cmd_new_ledger)
 
+    p = sub.add_parser(
+        "plan-review",
+        help="按校验结果（三不过）拟写整改方案的审核记录，核对后追加到台账的 plan.reviews",
+    )
+    p.add_argument("round", help="轮次编号，如 r5")
+    p.add_argument("unit", help="单位编号，如 wcjd")
+    p.add_argument("--root", default=".", help="台账仓库根目录（默认当前目录）")
+    p.add_argument("--reviewer", help="审核人，如“王某（区纪委监委第一监督检查室）”")
+    p.add_argument("--on", type=_day, help="审核日期，如 2020-10-15（不写则留空）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(func=cmd_plan_review)
+
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from site_builder.editor.schema import drifted_schemas, write_schemas
@@ -96,6 +108,61 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(owners.text, encoding="utf-8")
     print(f"已写入 {rel}")
+    return 0
+
+
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”无法识别，请写成 2020-12-31") from None
+
+
+def cmd_plan_review(args: argparse.Namespace) -> int:
+    """The validator's 三不过 findings on one plan, as a review entry to record."""
+    import json
+
+    from site_builder.load.dump import dump_yaml
+    from site_builder.model.labels import PLAN_CHECK, REVIEW_OUTCOME
+    from site_builder.pipeline import check_project
+    from site_builder.validate.plan_reviews import suggested_review
+
+    if (root := existing_root(args.root)) is None:
+        return 2
+    project, diagnostics = check_project(root)
+    ledger = project.ledger_by_key.get(f"{args.round}/{args.unit}")
+    if ledger is None:
+        print(
+            f"找不到 {args.round} 轮次 {args.unit} 的整改台账（ledgers/{args.round}/{args.unit}.yml），"
+            "或该文件有错误无法读取（rectify validate 查看）。",
+            file=sys.stderr,
+        )
+        return 1
+    review = suggested_review(diagnostics, ledger)
+    entry = {
+        "submitted_on": review["submitted_on"],
+        "reviewer": args.reviewer,
+        "reviewed_on": args.on,
+        "outcome": REVIEW_OUTCOME[review["outcome"]],
+        "failed_checks": [PLAN_CHECK[c] for c in review["failed_checks"]],
+        "findings": review["findings"],
+    }
+    entry = {key: value for key, value in entry.items() if value not in (None, [])}
+    if args.json:
+        print(json.dumps(entry, ensure_ascii=False, indent=2, default=str))
+        return 0
+    rel = ledger.src.file
+    verdict = "退回修改" if review["outcome"] == "returned" else "通过"
+    print(f"# 按校验结果（三不过），{rel} 的整改方案拟{verdict}。")
+    print("# 请审核人核对、补充审核人和审核日期后，追加到该文件 plan: 下的 reviews: 中：")
+    print(dump_yaml([entry]), end="")
+    if not args.reviewer or not args.on:
+        print("# 尚缺：" + "、".join(
+            n for n, v in (("reviewer（审核人）", args.reviewer), ("reviewed_on（审核日期）", args.on))
+            if not v
+        ))  # fmt: skip
     return 0
 
 

@@ -143,7 +143,9 @@ def report_dict(report) -> dict:
     from site_builder.analyse.monthly import COLUMNS
 
     def row(figures) -> dict:
-        return dict(zip(COLUMNS, figures.values(), strict=True))
+        # Money as a number of yuan (two decimals); counts as integers.
+        values = (v if isinstance(v, int) else float(v) for v in figures.values())
+        return dict(zip(COLUMNS, values, strict=True))
 
     return {
         "month": report.month,

@@ -123,3 +123,77 @@ def stacked_bars(
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def monthly_trend(months: list[str], series: dict[str, list[int]], title: str) -> Markup:
+    """Counts per month, one line per series (e.g. closed, overdue, relapsed).
+
+    Months are a category axis: a tick every month, labelled every January (with the
+    year) and at the first month, so labels never overlap at any width; the legend sits
+    under the plot, one line per series with its total, so it is never cut off.
+    """
+    width, plot_h, left, top, right = 640, 200, 44, 16, 20
+    if not months:
+        return Markup(
+            f'<svg class="rl-chart" role="img" aria-label="{_e(title)}" '
+            f'viewBox="0 0 {width} 40"><text x="8" y="24">{_e(title)}：暂无数据</text></svg>'
+        )
+    peak = max((v for values in series.values() for v in values), default=0) or 1
+    plot_w = width - left - right
+    axis_y = top + plot_h
+    height = axis_y + 40 + 20 * len(series)
+    step = plot_w / max(len(months) - 1, 1)
+
+    def x(index: int) -> float:
+        return left + step * index
+
+    def y(n: float) -> float:
+        return top + plot_h * (1 - n / peak)
+
+    parts = [
+        f'<svg class="rl-chart" role="img" aria-label="{_e(title)}" '
+        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{_e(title)}</title>",
+        f'<line x1="{left}" y1="{axis_y}" x2="{left + plot_w}" y2="{axis_y}" stroke="#767676"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{axis_y}" stroke="#767676"/>',
+    ]
+    for n in sorted({0, peak // 2, peak}):
+        parts.append(
+            f'<text x="{left - 6}" y="{y(n) + 4:.1f}" text-anchor="end" font-size="11">{n}</text>'
+            f'<line x1="{left - 3}" y1="{y(n):.1f}" x2="{left}" y2="{y(n):.1f}" stroke="#767676"/>'
+        )
+    for index, month in enumerate(months):
+        year, number = month.split("-")
+        tall = number == "01" or index == 0
+        parts.append(
+            f'<line x1="{x(index):.1f}" y1="{axis_y}" x2="{x(index):.1f}" '
+            f'y2="{axis_y + (6 if tall else 3)}" stroke="#767676"/>'
+        )
+        if index == 0 or (number == "01" and x(index) - x(0) >= 70):
+            label = f"{year}年{int(number)}月" if index == 0 and number != "01" else f"{year}年"
+            anchor = "start" if index == 0 else "middle"
+            parts.append(
+                f'<text x="{x(index):.1f}" y="{axis_y + 18}" text-anchor="{anchor}" '
+                f'font-size="11">{label}</text>'
+            )
+    for index, (name, values) in enumerate(series.items()):
+        colour = PALETTE[index % len(PALETTE)]
+        points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+        parts.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}">'
+            f"<title>{_e(name)}</title></polyline>"
+        )
+        for i, v in enumerate(values):
+            if v:
+                parts.append(
+                    f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.5" fill="{colour}">'
+                    f"<title>{_e(months[i])} {_e(name)}：{v}</title></circle>"
+                )
+        ly = axis_y + 46 + index * 20
+        parts.append(f'<rect x="{left}" y="{ly - 8}" width="16" height="4" fill="{colour}"/>')
+        parts.append(
+            f'<text x="{left + 22}" y="{ly - 2}" font-size="12">{_e(name)}'
+            f"（最高 {max(values, default=0)}）</text>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -13,6 +13,7 @@ import contextlib
 import html
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -98,6 +99,11 @@ def percent_bar(pct: int) -> Markup:
     )
 
 
+def yuan(value: Decimal | int) -> str:
+    """An amount in yuan as offices print it: 21,000.00."""
+    return f"{Decimal(value):,.2f}"
+
+
 FILTERS = {
     "text": text,
     "safe_url": safe_url,
@@ -109,4 +115,5 @@ FILTERS = {
     "local_time": local_time,
     "heading_id": heading_id,
     "percent_bar": percent_bar,
+    "yuan": yuan,
 }

@@ -14,20 +14,8 @@ from docx.shared import Cm, Pt
 from site_builder.analyse.monthly import MonthlyReport
 from site_builder.model.wording import cn_date
 from site_builder.render.docx_report import BODY_FONT, TITLE_FONT, _font
+from site_builder.render.months_view import summary
 from site_builder.sheets.monthly_xlsx import HEADER, monthly_rows
-
-
-def summary(report: MonthlyReport) -> str:
-    t = report.total
-    forms = "、".join(
-        f"第{'一二三四'[form - 1]}种形态 {count} 人次" for form, count in t.forms.items()
-    )
-    return (
-        f"截至{cn_date(report.last)}，{len(report.rounds)} 轮巡察反馈问题 {t.problems} 个，"
-        f"累计销号 {t.closed} 个，其中本月销号 {t.closed_month} 个；逾期未完成措施 {t.overdue} 条，"
-        f"整改时限延期 {t.postponed} 次，销号后重新打开 {t.relapsed} 个；问责 {forms}；"
-        f"本月督办 {t.dubian} 次。"
-    )
 
 
 def monthly_docx(report: MonthlyReport) -> bytes:
@@ -48,7 +36,7 @@ def monthly_docx(report: MonthlyReport) -> bytes:
     for row in monthly_rows(report):
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
-            cell.text = str(value)
+            cell.text = str(value) if isinstance(value, int | str) else f"{value:,.2f}"
     note = document.add_paragraph(
         f"数据来源：整改台账 git 主线 {cn_date(report.last)} 的版本"
         f"（提交 {(report.commit or '')[:10]}），与台账网站同日数据一致。"

@@ -91,6 +91,24 @@ def write_dubian(tree: DocsTree, site: views.SiteData, dubian: dict) -> None:
     tree.write("dubian/index.md", render("dubian.md.j2", site=site, due=due, records=records))
 
 
+def write_months(tree: DocsTree, site: views.SiteData) -> None:
+    """月报: a page per month (analyse.months) and the trend over months."""
+    # analyse.monthly reads render.views: imported here, not at the top, to keep one way.
+    from site_builder.render import months_view
+
+    if not site.months:
+        return
+    pages = months_view.month_pages(site.months)
+    chart = months_view.trend_chart(site.trend)
+    tree.write("months/index.md", render("months.md.j2", site=site, pages=pages, chart=chart))
+    for page in pages:
+        tree.write(
+            f"months/{page.month}.md",
+            render("month.md.j2", site=site, p=page, columns=months_view.COLUMNS,
+                   cells=months_view.cells),
+        )  # fmt: skip
+
+
 def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     """Render every page of the site into ``docs_dir``.
 
@@ -136,6 +154,7 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     tree.write("search.md", render("search.md.j2"))
     if internal:
         write_dubian(tree, site, dubian)
+        write_months(tree, site)
     for guide in site.guides:
         tree.write(f"guide/{guide.name}", guide.content)
 
@@ -160,6 +179,8 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     if internal:
         tree.nav.append({"签字与治理": "audit/index.md"})
         tree.nav.insert(2, {"督办": "dubian/index.md"})
+        if site.months:
+            tree.nav.insert(3, {"月报": "months/index.md"})
     tree.nav.append({"量化评估": evaluation.write_pages(tree, site, NAV_ROUNDS)})
     if site.guides:
         tree.nav.append({"使用指南": [{g.title: f"guide/{g.name}"} for g in site.guides]})

@@ -16,6 +16,10 @@ from site_builder.analyse import (
     TrailCounts,
     Warnings,
 )
+from site_builder.analyse.clues import ClueFigures
+from site_builder.analyse.money import DistrictMoney
+from site_builder.analyse.monthly import MonthlyReport
+from site_builder.analyse.months import TrendPoint
 from site_builder.analyse.progress import DistrictTotals
 from site_builder.diagnostics import Diagnostic
 from site_builder.history import Event, History, State
@@ -177,10 +181,24 @@ class SiteData:
     worst: list[UnitView] = field(default_factory=list)  # units with most overdue measures
     # A unit's site: the district's figures beside its own (numbers only, set by the build).
     district: DistrictTotals | None = None
+    clues: ClueFigures | None = None  # problem clues by status (internal pages only)
+    money: DistrictMoney = field(default_factory=DistrictMoney)  # 清退 / 追缴 / 挽回损失
+    months: list[MonthlyReport] = field(default_factory=list)  # 月报, oldest first
+    trend: list[TrendPoint] = field(default_factory=list)  # the months' trend
 
     @property
     def unconfirmed(self) -> int:
         return self.total.closed - self.trail.confirmed
+
+    @property
+    def internal(self) -> bool:
+        """Built for the office (clues, 督办 and the audit page are shown)."""
+        return self.build.get("audience", "internal") == "internal"
+
+    @property
+    def inspected_units(self) -> int:
+        """Units inspected in at least one round (the registry also lists units not yet)."""
+        return len({u.unit.id for r in self.rounds for u in r.units})
 
     def round_name(self, round_id: str) -> str:
         round_ = self.project.round_by_id.get(round_id)
@@ -291,6 +309,8 @@ def build_site_data(
         category_chart=_category_chart(project),
         worst=[views[key] for key in analysis.worst],
         analysis=analysis,
+        clues=analysis.clues,
+        money=analysis.money,
     )
 
 

@@ -42,6 +42,10 @@ def monthly_xlsx(report: MonthlyReport) -> bytes:
     sheet.append(list(HEADER))
     for row in monthly_rows(report):
         sheet.append(list(row))
+    money = [i + 1 for i, name in enumerate(HEADER) if name.endswith("（元）")]
+    for row in sheet.iter_rows(min_row=4, max_row=sheet.max_row):
+        for index in money:
+            row[index - 1].number_format = "#,##0.00"
     for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row):
         for cell in row:
             cell.border = _BOX

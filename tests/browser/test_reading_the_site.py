@@ -41,6 +41,8 @@ FIXED_PAGES = {
     "evaluation": "evaluation/",
     "evaluation-round": "evaluation/r3/",
     "notices": "evaluation/notices/",
+    "months": "months/",
+    "month": "months/2020-11/",
     "search": "search/?q=" + "%E5%9D%9E%E5%9F%8E",  # 坞城
 }
 FOUND_PAGES = {  # kind -> the folder whose first page stands for the kind

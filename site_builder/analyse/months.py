@@ -1,0 +1,151 @@
+"""The site's monthly pages (月报): one report per month, each computed from the
+repository as it stood at the month's end (analyse.monthly), so a past month's page never
+changes when later commits land; and the trend over months.
+
+Months run from the month of the first feedback to the site's as-of month. The as-of
+month is read from the site's own analysis (its figures so far). Every earlier month is
+computed by analyse.monthly.report_from_records, the function `rectify monthly` uses,
+on the records of the main-line commit that was the tip at the month's end
+(history.snapshot.RecordsAt: ledgers from the history's parsed-blob cache, the rest of
+rounds/ loaded once per version of that folder) and on the history events that had
+landed by then: the events of a first-parent line's prefix are the prefix of its events,
+so the figures equal those of a checkout of that commit (tests/test_monthly.py checks
+it). Those reports are kept in OUT/month-reports/, keyed by the month and that commit:
+a rebuild recomputes only the months added since (or all, after a history rewrite).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from site_builder.analyse.monthly import MonthlyReport, report_from_records
+from site_builder.analyse.stage import Analysis
+from site_builder.history import History
+from site_builder.history.git import GitError
+from site_builder.history.snapshot import RecordsAt, tips_as_of
+from site_builder.model import Project
+
+MONTHS_FORMAT = 1  # bump when MonthlyReport or its figures change
+
+
+def month_keys(first: date, last: date) -> list[str]:
+    """'YYYY-MM' for every month from ``first``'s to ``last``'s, both included."""
+    keys = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return keys
+
+
+def site_months(project_feedback: list[date], as_of: date) -> list[str]:
+    """The months the site keeps a page for: from the first feedback to the as-of month."""
+    earliest = min((d for d in project_feedback if d <= as_of), default=None)
+    return month_keys(earliest, as_of) if earliest else []
+
+
+def _cached(cache_dir: Path, month: str, commit: str) -> MonthlyReport | None:
+    path = cache_dir / f"{month}-{commit}.v{MONTHS_FORMAT}.pickle"
+    try:
+        # Our own cache in the repository's git folder, as the history cache is.
+        report = pickle.loads(path.read_bytes())  # noqa: S301
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        return None
+    return report if isinstance(report, MonthlyReport) else None
+
+
+def _store(cache_dir: Path, report: MonthlyReport) -> None:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    path = cache_dir / f"{report.month}-{report.commit}.v{MONTHS_FORMAT}.pickle"
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_bytes(pickle.dumps(report))
+    temporary.replace(path)
+
+
+def monthly_series(
+    root: Path, project: Project, analysis: Analysis, cache_dir: Path
+) -> list[MonthlyReport]:
+    """A report per month of ``site_months``, oldest first. The as-of month is read from
+    the records and history the site is made of; each earlier month from the records at
+    its last day's main-line tip and the history events landed by then."""
+    history = analysis.history
+    feedback = [
+        entry.feedback_on
+        for round_ in project.rounds
+        for team in round_.teams
+        for entry in team.units
+        if entry.unit in project.unit_by_id
+    ]
+    months = site_months(feedback, analysis.as_of)
+    reports = []
+    ends = {month: month_end(date.fromisoformat(month + "-01")) for month in months[:-1]}
+    if ends and history.available:
+        try:
+            reports = _past_months(root, history, ends, cache_dir)
+        except GitError:
+            reports = []
+    if months:
+        current = report_from_records(project, history, analysis.as_of, months[-1], history.head)
+        reports.append(current)
+    return reports
+
+
+def _past_months(
+    root: Path, history: History, ends: dict[str, date], cache_dir: Path
+) -> list[MonthlyReport]:
+    tips = tips_as_of(root, list(ends.values()))
+    found = {
+        month: _cached(cache_dir, month, commit)
+        for month, last in ends.items()
+        if (commit := tips.get(last)) is not None  # no commit yet by then: no page
+    }
+    missing = [month for month, report in found.items() if report is None]
+    if missing:
+        events = history.events
+        days = [e.landed.date() for e in events]
+        in_order = all(a <= b for a, b in zip(days, days[1:], strict=False))
+        with RecordsAt(root) as records:
+            for month in missing:
+                last, commit = ends[month], tips[ends[month]]
+                assert commit is not None
+                end = last
+                if in_order:
+                    landed = events[: bisect_right(days, end)]
+                else:  # a main line whose dates go back: keep the history's own order
+                    landed = [e for e, day in zip(events, days, strict=True) if day <= end]
+                shown = History(available=True, head=commit, events=landed)
+                report = report_from_records(records.project(commit), shown, last, month, commit)
+                _store(cache_dir, report)
+                found[month] = report
+    return [report for report in found.values() if report is not None]
+
+
+def month_end(first: date) -> date:
+    next_month = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return date.fromordinal(next_month.toordinal() - 1)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: str
+    closed: int  # problems closed in the month
+    overdue: int  # measures overdue at the month's end
+    relapsed: int  # problems reopened after closure during the month (改后又犯)
+
+
+def trend(reports: list[MonthlyReport]) -> list[TrendPoint]:
+    points = []
+    before = 0
+    for report in reports:
+        relapsed = report.total.relapsed
+        points.append(
+            TrendPoint(report.month, report.total.closed_month, report.total.overdue,
+                       max(relapsed - before, 0))
+        )  # fmt: skip
+        before = relapsed
+    return points
