@@ -92,7 +92,7 @@ def test_warnings_page_shows_the_original_deadline_beside_the_approved_one(make_
         "（原定2017年12月31日，已批准延期；申请延期至2018年6月30日，未经批准）"
     )
     assert alerts["P02/M1"].deadline_note == ""  # never postponed: the deadline alone
-    site = build_site_data(project, diagnostics, date(2018, 4, 10), History())
+    site = build_site_data(project, analyse(project, History(), date(2018, 4, 10)), diagnostics)
     render_docs(site, tmp_path / "docs")
     page = (tmp_path / "docs" / "warnings" / "index.md").read_text(encoding="utf-8")
     assert '<time datetime="2018-03-31">2018-03-31</time><br><small' in page
@@ -114,7 +114,7 @@ def test_units_not_yet_inspected_are_due_to_self_check(make_repo, tmp_path):
     root = make_repo({"rounds/units.yml": registry, "rounds/self_checks.yml": checks})
     project, diagnostics = check_project(root)
     assert not [d for d in diagnostics if d.code.startswith("R")], diagnostics
-    site = build_site_data(project, diagnostics, date(2018, 4, 10), History())
+    site = build_site_data(project, analyse(project, History(), date(2018, 4, 10)), diagnostics)
     view = next(c for c in site.common if c.item.code == "GX01")
     assert (view.self_checked, view.self_check_due) == (1, 2)
     assert view.notice is not None
