@@ -42,7 +42,7 @@ def test_shards_hold_the_pages_one_index_holds(make_repo, tmp_path, small_shards
     assert state["search_shards"] >= 3, state
     listed = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))
     assert listed["shards"] == [f"{name}/" for name in sorted(entry_inodes(site))]
-    assert (site / "pagefind" / "pagefind-ui.js").is_file()  # the search page loads it here
+    assert (site / "pagefind" / "s00" / "pagefind.js").is_file()  # the search page loads it
     sharded = search_fragments(site)
 
     single = tmp_path / "single" / "site"
