@@ -4,10 +4,10 @@ Pagefind's extended build (it segments Chinese) indexes what the templates mark
 ``data-pagefind-body``. A city's site has thousands of such pages and indexing them all
 took half of a rebuild, so the pages are split into shards by a hash of their path
 (``shard_of``): each shard is its own Pagefind bundle in ``site/pagefind/sNN/``, and the
-search page loads the first and merges the others (Pagefind UI's ``mergeIndex``), reading
-their names from ``site/pagefind/shards.json``. Sharding by hash, not by page type, keeps
-every shard's statistics (page lengths, word frequencies) close to the whole site's, so
-the merged results rank as a single index would.
+search page loads the first and merges the others (Pagefind's ``mergeIndex``), reading
+their names from ``site/pagefind/shards.json``. Pagefind scores a page with its shard's
+statistics (page lengths, word frequencies); the search page ranks by what the page itself
+holds instead, so the merged results come in the order a single index gives.
 
 Every Han character is indexed as a word of its own (``split_han``: a zero-width space
 between adjacent Han characters, in the copies Pagefind reads, not in the site): Pagefind's

@@ -121,10 +121,16 @@
     return (text || "").replace(ZWSP, "");
   }
 
+  var wanted = 1; // the whole term's length in characters, for the marks
+
   function excerpt(html) {
-    // Pagefind's excerpt is escaped text with <mark> around the matches.
+    // Pagefind's excerpt is escaped text with <mark> around each matched character;
+    // mark the whole term, not its characters scattered in between.
     var p = el("p", { class: "pagefind-ui__result-excerpt" });
-    p.innerHTML = clean(html);
+    p.innerHTML = clean(html).replace(/<\/mark><mark>/g, "");
+    Array.prototype.slice.call(p.querySelectorAll("mark")).forEach(function (mark) {
+      if (mark.textContent.length < wanted) mark.replaceWith(mark.textContent);
+    });
     return p;
   }
 
@@ -165,6 +171,7 @@
   var ranked = [];
   var shown = 0;
   var latest = 0;
+  var divided = false;
 
   function chosen() {
     var kinds = Array.prototype.slice
@@ -186,7 +193,15 @@
         return r.data();
       })
     ).then(function (pages) {
-      pages.forEach(function (data) {
+      pages.forEach(function (data, i) {
+        // Where the pages with the whole term end and those with its characters
+        // scattered begin, say so (the characters alone are a weak match).
+        var scattered = wanted > 1 && batch[i].key[1] === 0;
+        if (scattered && !divided) {
+          divided = true;
+          var note = "以下结果不含完整的“" + batch[i].term + "”，只含其中的字";
+          list.appendChild(el("li", { class: "rl-search__divider", role: "note" }, note));
+        }
         list.appendChild(render(data));
       });
       more.hidden = shown >= ranked.length;
@@ -203,15 +218,18 @@
       return Promise.resolve();
     }
     var length = termLength(term);
+    wanted = length;
+    list.textContent = "";
+    message.textContent = "正在搜索……";
+    more.hidden = true;
     return pagefind.search(splitHan(term), { filters: chosen() }).then(function (response) {
       if (mine !== latest || !response) return;
       ranked = response.results.map(function (r) {
-        return { id: r.id, data: r.data, key: rankKey(r, length) };
+        return { id: r.id, data: r.data, key: rankKey(r, length), term: term };
       });
       ranked.sort(compare);
       shown = 0;
-      list.textContent = "";
-      message.textContent = "正在加载……";
+      divided = false;
       return showMore().then(function () {
         if (mine !== latest) return;
         message.textContent = ranked.length
