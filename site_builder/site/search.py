@@ -146,19 +146,22 @@ def _link_tree(source: Path, target: Path) -> None:
 
 # Han characters (CJK unified ideographs and extension A, compatibility ideographs).
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HAN_PAIR = re.compile(f"([{_HAN}])(?=[{_HAN}])")
-_TAG = re.compile(r"(<[^>]*>)")
+# A tag (left as it is: attribute values such as filters and metadata stay as written), or
+# a run of two or more Han characters in text. One pass: this runs on every indexed page.
+_TAG_OR_HAN_RUN = re.compile(f"<[^>]*>|[{_HAN}]{{2,}}")
 ZWSP = "\u200b"
+
+
+def _split_run(match: re.Match[str]) -> str:
+    found = match.group()
+    return found if found[0] == "<" else ZWSP.join(found)
 
 
 def split_han(html: str) -> str:
     """``html`` with a zero-width space between adjacent Han characters in its text (not
-    inside tags: attribute values such as filters and metadata stay as written), so that
-    Pagefind indexes every Han character as a word and positions count characters."""
-    parts = _TAG.split(html)
-    for i in range(0, len(parts), 2):  # even items are text, odd ones tags
-        parts[i] = _HAN_PAIR.sub("\\1" + ZWSP, parts[i])
-    return "".join(parts)
+    inside tags), so that Pagefind indexes every Han character as a word and positions
+    count characters."""
+    return _TAG_OR_HAN_RUN.sub(_split_run, html)
 
 
 def _stage_sources(site: Path, pages: list[str], folder: Path) -> None:
