@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from browser.conftest import Tab, browsing, serving
-from browser.test_site_in_chromium import open_search, search_results
+from browser.test_site_in_chromium import open_search, result_for, search_results
 from site_builder.pipeline import build
 
 from conftest import BASE_FILES, write_files
@@ -117,12 +117,12 @@ def test_results_filter_by_kind_and_round_from_the_keyboard(chromium: Any, cases
         assert cases and all(p.startswith("cases/") for p in cases), cases
         assert set(cases) < set(everything)
         # Each result says what it is and which round it belongs to.
-        first = page.locator("#rl-search .pagefind-ui__result").first.inner_text()
-        assert "典型案例 · 区委第一轮巡察" in first, first
+        shown = result_for(tab, WHOLE).inner_text()
+        assert "典型案例 · 区委第一轮巡察" in shown, shown
 
         # The round is a select, named by its label; its options are the rounds by name.
         page.keyboard.press("Space")  # untick again
-        select = page.get_by_label("轮次")
+        select = page.get_by_role("combobox", name="轮次", exact=True)
         options = select.locator("option").all_inner_texts()
         assert options == ["全部轮次", "区委第一轮巡察"], options
         select.select_option(label="区委第一轮巡察")

@@ -52,11 +52,12 @@
   var filters = el("div", { class: "rl-search__filters" });
   var kindSet = el("fieldset", { class: "rl-search__kinds" });
   kindSet.appendChild(el("legend", {}, "类别"));
-  var roundLabel = el("label", { class: "rl-search__round", for: "rl-search-round" }, "轮次 ");
+  var roundBox = el("div", { class: "rl-search__round" });
+  roundBox.appendChild(el("label", { for: "rl-search-round" }, "轮次"));
   var roundSelect = el("select", { id: "rl-search-round" });
-  roundLabel.appendChild(roundSelect);
+  roundBox.appendChild(roundSelect);
   filters.appendChild(kindSet);
-  filters.appendChild(roundLabel);
+  filters.appendChild(roundBox);
   var message = el("p", { class: "pagefind-ui__message", role: "status" });
   var list = el("ol", { class: "pagefind-ui__results" });
   var more = el("button", { class: "pagefind-ui__button", type: "button" }, "加载更多结果");
@@ -144,8 +145,9 @@
     if (where.length) inner.appendChild(el("p", { class: "rl-search__where" }, where.join(" · ")));
     inner.appendChild(excerpt(data.excerpt));
     // A page's best-matching sections (a unit page's problems), as Pagefind UI shows them.
+    // The page's own heading is the result itself.
     var subs = (data.sub_results || []).filter(function (sub) {
-      return sub.url !== data.url;
+      return sub.url !== data.url && !(sub.anchor && sub.anchor.element === "h1");
     });
     subs.sort(function (a, b) {
       return b.locations.length - a.locations.length || a.locations[0] - b.locations[0];
