@@ -55,8 +55,10 @@ _BODY = re.compile(rb"<[A-Za-z][^<>]*\sdata-pagefind-body[\s=>/]")
 # Not indexed, and not part of a page's hash: the overview's line saying when and from
 # which commit the site was built changes on every build (render/templates/overview.md.j2).
 # Table headers are not indexed either: Pagefind runs a header row's cells together into
-# one line of an excerpt ("问题被问责人干部管理层级责任类型…"), and no one searches for them.
-UNINDEXED = (".headerlink", ".rl-build", "thead")
+# one line of an excerpt ("问题被问责人干部管理层级责任类型…"), and no one searches for them;
+# nor the breadcrumbs (区 → 轮次 → 单位, on every page and above every problem), which
+# filled excerpts. Their round filter is still read (data-pagefind-filter, _crumbs.md.j2).
+UNINDEXED = (".headerlink", ".rl-build", "thead", ".rl-crumbs", ".rl-crumbs-inline")
 _BUILD_LINE = re.compile(rb'<p class="[^"]*\brl-build\b[^"]*">.*?</p>', re.S)
 
 
