@@ -12,7 +12,7 @@
 //   2. how often the query's Han characters stand side by side on the page (the whole
 //      term, 未巡先改), before pages where they are only scattered;
 //   3. how many of the query's words the page holds;
-//   4. the page's address, so that equal pages keep one order.
+//   4. the page's fragment id (a hash of its content), so that equal pages keep one order.
 // The build indexes every Han character as a word (site/search.py, split_han); the query
 // is split the same way, so a match's positions count characters.
 (function () {
