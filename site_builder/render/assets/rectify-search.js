@@ -9,10 +9,13 @@
 // order here uses only what a page itself holds, the same whichever shard it is in:
 //   1. the query names the page's unit (data-pagefind-meta="unit" matched): a unit's
 //      name, short or full, leads to its ledger pages;
-//   2. how often the query's Han characters stand side by side on the page (the whole
-//      term, 未巡先改), before pages where they are only scattered;
-//   3. how many of the query's words the page holds;
-//   4. the page's fragment id (a hash of its content), so that equal pages keep one order.
+//   2. the page holds the query's Han characters side by side (the whole term,
+//      未巡先改), before pages where they are only scattered;
+//   3. a page about things (a ledger, a case, the catalogue) before a page listing every
+//      unit's items (the warnings, 督办: their kind filter);
+//   4. how often the whole term stands on the page, then how many of the query's words
+//      it holds;
+//   5. the page's fragment id (a hash of its content), so that equal pages keep one order.
 // The build indexes every Han character as a word (site/search.py, split_han); the query
 // is split the same way, so a match's positions count characters.
 (function () {
@@ -21,7 +24,9 @@
   if (!box) return;
   var here = document.querySelector('script[src*="assets/rectify-search.js"]');
   var base = new URL("../pagefind/", here ? here.src : window.location.href).href;
-  var PAGE = 10; // results shown at a time
+  // Results shown at a time. Each needs its page's fragment (the text for its excerpt),
+  // which for a long page (a city's catalogue) is tens of KB: five, as Pagefind UI shows.
+  var PAGE = 5;
   var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
   var HAN_PAIR = /([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])(?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])/g;
   var HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
@@ -102,12 +107,19 @@
     return count;
   }
 
-  function rankKey(result, length) {
+  // Pages that list every unit's items (the warnings, 督办, the sign-off audit, the
+  // overview) hold any term many times over; among pages with the whole term they come
+  // after the ledgers, cases and catalogue entries that are about it.
+  var LISTS = ["预警", "督办", "签字与治理", "概览与其他"];
+
+  function rankKey(result, length, lists) {
     var words = result.words.slice().sort(function (a, b) {
       return a - b;
     });
     var unit = (result.matchedMetaFields || []).indexOf("unit") >= 0 ? 1 : 0;
-    return [unit, wholeTerms(words, length), words.length];
+    var whole = wholeTerms(words, length);
+    var content = lists[result.id] ? 0 : 1;
+    return [unit, whole > 0 ? 1 : 0, content, whole, words.length];
   }
 
   function compare(a, b) {
@@ -224,10 +236,19 @@
     list.textContent = "";
     message.textContent = "正在搜索……";
     more.hidden = true;
-    return pagefind.search(splitHan(term), { filters: chosen() }).then(function (response) {
+    var query = splitHan(term);
+    return Promise.all([
+      pagefind.search(query, { filters: chosen() }),
+      pagefind.search(query, { filters: { kind: { any: LISTS } } }),
+    ]).then(function (both) {
+      var response = both[0];
       if (mine !== latest || !response) return;
+      var lists = {};
+      (both[1] ? both[1].results : []).forEach(function (r) {
+        lists[r.id] = true;
+      });
       ranked = response.results.map(function (r) {
-        return { id: r.id, data: r.data, key: rankKey(r, length), term: term };
+        return { id: r.id, data: r.data, key: rankKey(r, length, lists), term: term };
       });
       ranked.sort(compare);
       shown = 0;
