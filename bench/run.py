@@ -199,7 +199,9 @@ def run_child(stage: str, root: Path, out: Path, *extra: str) -> dict:
 # --- the built site -----------------------------------------------------------------------
 
 
-SEARCH_TERMS = ["公务用车", "三重一大", "整改", "问责"]
+# Broad words (整改, 问责: every Han character is indexed as a word, so these fetch the
+# largest index chunks) and domain terms of several characters.
+SEARCH_TERMS = ["公务用车", "三重一大", "整改", "问责", "未巡先改", "巡察组"]
 
 
 def _gzip_size(path: Path) -> int:
@@ -251,7 +253,11 @@ def first_searches(site: Path) -> dict | None:
                 fetched: list[str] = []
                 page.on("requestfinished", lambda r, fetched=fetched: fetched.append(r.url))
                 page.goto(f"{base}/search/?q={quote(term)}")
-                page.locator(".pagefind-ui__result").first.wait_for(timeout=60_000)
+                page.wait_for_function(  # the search page's message: a count, or none found
+                    "() => /^(找到|没有)/.test(document.querySelector("
+                    "'#rl-search .pagefind-ui__message')?.textContent || '')",
+                    timeout=120_000,
+                )
                 page.wait_for_load_state("networkidle")
                 files = []
                 for url in fetched:

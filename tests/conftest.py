@@ -153,10 +153,13 @@ def pagefind_payload(raw: bytes, name: str) -> bytes:
     return raw[len(_PAGEFIND_SIGNATURE) :]
 
 
-def search_fragments(site: Path) -> dict[str, str]:
-    """Pagefind's stored text of each indexed page, by URL."""
+def search_fragments(site: Path, segmented: bool = False) -> dict[str, str]:
+    """Pagefind's stored text of each indexed page, by URL. The index holds every Han
+    character as a word, joined by U+200B; unless ``segmented``, the joins are removed
+    so that a test finds the text as written."""
     found = {}
     for path in (site / "pagefind").glob("*/fragment/*.pf_fragment"):
         fragment = json.loads(pagefind_payload(path.read_bytes(), path.name))
-        found[fragment["url"]] = fragment["content"]
+        content = fragment["content"]
+        found[fragment["url"]] = content if segmented else content.replace("\u200b", "")
     return found

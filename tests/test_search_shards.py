@@ -42,7 +42,7 @@ def test_shards_hold_the_pages_one_index_holds(make_repo, tmp_path, small_shards
     assert state["search_shards"] >= 3, state
     listed = json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))
     assert listed["shards"] == [f"{name}/" for name in sorted(entry_inodes(site))]
-    assert (site / "pagefind" / "pagefind-ui.js").is_file()  # the search page loads it here
+    assert (site / "pagefind" / "s00" / "pagefind.js").is_file()  # the search page loads it
     sharded = search_fragments(site)
 
     single = tmp_path / "single" / "site"
@@ -53,6 +53,24 @@ def test_shards_hold_the_pages_one_index_holds(make_repo, tmp_path, small_shards
     # Every page once; the search page and the printable reports are not indexed.
     assert "/units/r1/wcjd/" in sharded and "/search/" not in sharded
     assert not [url for url in sharded if url.startswith("/reports/")]
+
+
+def test_table_headers_stay_out_of_the_index(make_repo, tmp_path) -> None:
+    """A header row's cells would run together in an excerpt ("编号问题类别来源状态…")."""
+    site, _ = built(make_repo(), tmp_path / "out")
+    html = (site / "units/r1/wcjd/index.html").read_text(encoding="utf-8")
+    assert "<th>完成时限</th>" in html  # the page shows the header
+    text = search_fragments(site)["/units/r1/wcjd/"]
+    assert "完成时限" not in text and "整改措施完成时限" not in text
+    assert "公务用车管理不规范" in text  # the rows are indexed
+
+
+def test_every_han_character_is_a_word_and_attributes_stay_whole() -> None:
+    html = '<p data-pagefind-filter="round:区委第一轮巡察" title="销号">未巡先改 P02问责</p>'
+    assert search.split_han(html) == (
+        '<p data-pagefind-filter="round:区委第一轮巡察" title="销号">'
+        "未\u200b巡\u200b先\u200b改 P02问\u200b责</p>"
+    )
 
 
 def test_a_rebuild_re_indexes_only_changed_shards(make_repo, tmp_path, small_shards) -> None:

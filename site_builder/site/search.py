@@ -4,10 +4,18 @@ Pagefind's extended build (it segments Chinese) indexes what the templates mark
 ``data-pagefind-body``. A city's site has thousands of such pages and indexing them all
 took half of a rebuild, so the pages are split into shards by a hash of their path
 (``shard_of``): each shard is its own Pagefind bundle in ``site/pagefind/sNN/``, and the
-search page loads the first and merges the others (Pagefind UI's ``mergeIndex``), reading
-their names from ``site/pagefind/shards.json``. Sharding by hash, not by page type, keeps
-every shard's statistics (page lengths, word frequencies) close to the whole site's, so
-the merged results rank as a single index would.
+search page loads the first and merges the others (Pagefind's ``mergeIndex``), reading
+their names from ``site/pagefind/shards.json``. Pagefind scores a page with its shard's
+statistics (page lengths, word frequencies); the search page ranks by what the page itself
+holds instead, so the merged results come in the order a single index gives.
+
+Every Han character is indexed as a word of its own (``split_han``: a zero-width space
+between adjacent Han characters, in the copies Pagefind reads, not in the site): Pagefind's
+index segments with its own dictionary and the browser splits a query with
+``Intl.Segmenter``, and the two disagree (销号 indexed whole, queried as 销 + 号, found
+nothing). The search page splits a query the same way and ranks a page that holds the
+query's characters side by side (the whole term: 未巡先改) above one where they are
+scattered, from the match positions Pagefind returns (``rectify-search.js``).
 
 A rebuild re-indexes only the shards whose pages changed: ``out/search-shards.json``
 records the content hash of every indexed page per shard, with the options and the
@@ -34,20 +42,23 @@ from typing import IO
 SEARCH_DIR = "pagefind"
 MANIFEST = "search-shards.json"
 SHARDS_FILE = "shards.json"
-# Pagefind's UI files the search page loads from pagefind/ itself (site/overrides/main.html).
-UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
+
 # About this many pages per shard; the count is a power of two so that it changes rarely
 # as a district grows (a new count re-indexes every shard once). Each shard costs a first
 # search its WebAssembly, entry and metadata (about 80 KB): at most 8 keeps a city's
 # first search under 2 MB.
 PAGES_PER_SHARD = 250
 MAX_SHARDS = 8
-_VERSION = 1
+_VERSION = 2
 # The attribute Pagefind looks for, in a tag (not in text: staff text cannot hold "<").
 _BODY = re.compile(rb"<[A-Za-z][^<>]*\sdata-pagefind-body[\s=>/]")
 # Not indexed, and not part of a page's hash: the overview's line saying when and from
 # which commit the site was built changes on every build (render/templates/overview.md.j2).
-UNINDEXED = (".headerlink", ".rl-build")
+# Table headers are not indexed either: Pagefind runs a header row's cells together into
+# one line of an excerpt ("问题被问责人干部管理层级责任类型…"), and no one searches for them;
+# nor the breadcrumbs (区 → 轮次 → 单位, on every page and above every problem), which
+# filled excerpts. Their round filter is still read (data-pagefind-filter, _crumbs.md.j2).
+UNINDEXED = (".headerlink", ".rl-build", "thead", ".rl-crumbs", ".rl-crumbs-inline")
 _BUILD_LINE = re.compile(rb'<p class="[^"]*\brl-build\b[^"]*">.*?</p>', re.S)
 
 
@@ -139,16 +150,34 @@ def _link_tree(source: Path, target: Path) -> None:
         shutil.copytree(source, target)
 
 
+# Han characters (CJK unified ideographs and extension A, compatibility ideographs).
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# A tag (left as it is: attribute values such as filters and metadata stay as written), or
+# a run of two or more Han characters in text. One pass: this runs on every indexed page.
+_TAG_OR_HAN_RUN = re.compile(f"<[^>]*>|[{_HAN}]{{2,}}")
+ZWSP = "\u200b"
+
+
+def _split_run(match: re.Match[str]) -> str:
+    found = match.group()
+    return found if found[0] == "<" else ZWSP.join(found)
+
+
+def split_han(html: str) -> str:
+    """``html`` with a zero-width space between adjacent Han characters in its text (not
+    inside tags), so that Pagefind indexes every Han character as a word and positions
+    count characters."""
+    return _TAG_OR_HAN_RUN.sub(_split_run, html)
+
+
 def _stage_sources(site: Path, pages: list[str], folder: Path) -> None:
-    """A folder holding only ``pages`` at their paths in the site (hard links)."""
+    """A folder holding only ``pages`` at their paths in the site, Han split apart."""
     shutil.rmtree(folder, ignore_errors=True)
     for rel in pages:
         target = folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(site / rel, target)
-        except OSError:
-            shutil.copyfile(site / rel, target)
+        text = (site / rel).read_text(encoding="utf-8")
+        target.write_text(split_han(text), encoding="utf-8")
 
 
 def build_index(
@@ -199,9 +228,6 @@ def build_index(
         )  # fmt: skip
     finally:
         shutil.rmtree(sources, ignore_errors=True)
-    if names:
-        for ui in UI_FILES:
-            shutil.copyfile(bundle / names[0] / ui, bundle / ui)
     (bundle / SHARDS_FILE).write_text(
         json.dumps({"shards": [f"{name}/" for name in names]}) + "\n", encoding="utf-8"
     )
