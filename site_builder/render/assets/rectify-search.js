@@ -110,7 +110,7 @@
   // Pages that list every unit's items (the warnings, 督办, the sign-off audit, the
   // overview) hold any term many times over; among pages with the whole term they come
   // after the ledgers, cases and catalogue entries that are about it.
-  var LISTS = ["预警", "督办", "签字与治理", "概览与其他"];
+  var LISTS = ["预警", "督办", "月报", "签字与治理", "概览与其他"];
 
   function rankKey(result, length, lists) {
     var words = result.words.slice().sort(function (a, b) {
@@ -263,8 +263,8 @@
   }
 
   // Kinds in the site's order; rounds in their order (第一轮, 第二轮 …), then by name.
-  var KINDS = ["单位台账", "典型案例", "共性问题", "量化评估", "巡察轮次", "预警", "督办",
-    "签字与治理", "使用指南", "概览与其他"];
+  var KINDS = ["单位台账", "整改情况公开", "典型案例", "共性问题", "量化评估", "巡察轮次",
+    "预警", "督办", "月报", "签字与治理", "使用指南", "概览与其他"];
   var NUMERALS = "一二三四五六七八九十";
 
   function kindOrder(kind) {
