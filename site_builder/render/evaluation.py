@@ -216,7 +216,7 @@ def ranking_views(site, results: Results) -> list[RankingView]:
     return views
 
 
-def write_pages(tree, site, nav_rounds: int) -> list[dict]:
+def write_pages(tree, site, nav_rounds: int, takeaways: dict | None = None) -> list[dict]:
     """Write every evaluation page into ``tree``; return the nav entries of the section.
 
     With more than ``nav_rounds`` rankings the nav links only the overview, which lists
@@ -261,7 +261,12 @@ def write_pages(tree, site, nav_rounds: int) -> list[dict]:
         if report is not None:
             tree.write(
                 f"reports/{ledger.round}/{ledger.unit}.md",
-                render("evaluation_report.md.j2", site=site, report=report),
+                render(
+                    "evaluation_report.md.j2",
+                    site=site,
+                    report=report,
+                    takeaway=(takeaways or {}).get(ledger.key, []),
+                ),
             )
     tree.write(
         "evaluation/notices/index.md",

@@ -20,11 +20,16 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 _DATES = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
 
 
+def utc_naive(when: datetime) -> datetime:
+    """``when`` in UTC, to the second, without a zone (as the writers want it)."""
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    return when.replace(microsecond=0)
+
+
 def core_stamp(when: datetime) -> bytes:
     """``when`` as the core properties write it: UTC, to the second."""
-    if when.tzinfo is not None:
-        when = when.astimezone(UTC)
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    return utc_naive(when).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
 
 
 def pin_core(core_xml: bytes, when: datetime) -> bytes:
@@ -63,14 +68,15 @@ def empty_zip() -> bytes:
     return buffer.getvalue()
 
 
-def pin_package(data: bytes, when: datetime) -> bytes:
-    """``data`` (a zip package) with every entry given the fixed zip date and its core
-    properties dated ``when``; entries keep their order and content otherwise."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        parts = []
-        for info in source.infolist():
-            content = source.read(info.filename)
-            parts.append(
-                (info.filename, pin_core(content, when) if info.filename == CORE else content)
-            )
-    return write_package(parts)
+class FixedZip(zipfile.ZipFile):
+    """A zip file whose every entry gets the fixed date, for writers that save through
+    ``writestr``/``write`` (openpyxl's ``ExcelWriter``)."""
+
+    def writestr(self, zinfo_or_arcname, data, *args, **kwargs) -> None:
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            zinfo_or_arcname = _entry(zinfo_or_arcname)
+        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+    def write(self, filename, arcname=None, *args, **kwargs) -> None:
+        with open(filename, "rb") as handle:
+            self.writestr(arcname or str(filename), handle.read())
