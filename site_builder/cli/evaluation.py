@@ -171,6 +171,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from site_builder.render.docx_report import write_report_docx
     from site_builder.render.report import build_report
+    from site_builder.render.takeaway import changed_at
 
     root = existing_root(args.root)
     if root is None:
@@ -195,6 +196,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
         return 1
     out = Path(args.out) if args.out else Path(f"整改报告-{args.round}-{args.unit}.docx")
-    write_report_docx(report, out)
+    # Dated by the ledger's last change, as the site's download: the same report, the same file.
+    write_report_docx(report, out, changed_at(history, f"{args.round}/{args.unit}", as_of))
     print(f"已生成整改报告草稿：{out}（{len(report.problems)} 个问题）")
     return 0

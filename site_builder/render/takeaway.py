@@ -21,7 +21,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from functools import partial
 from importlib.metadata import version
 from io import BytesIO
@@ -30,6 +30,7 @@ from zipfile import ZIP_DEFLATED
 
 from openpyxl.writer.excel import ExcelWriter
 
+from site_builder.history import History
 from site_builder.model import Ledger
 from site_builder.render import docx_report, package, report
 from site_builder.render.report import build_report
@@ -79,12 +80,12 @@ def _code() -> str:
     return digest.hexdigest()
 
 
-def changed_at(site: SiteData, ledger: Ledger) -> datetime:
+def changed_at(history: History, ledger_key: str, as_of: date) -> datetime:
     """When the ledger last changed on the main line; the as-of day without history."""
-    landed = [e.landed for e in site.history.by_ledger().get(ledger.key, [])]
+    landed = [e.landed for e in history.by_ledger().get(ledger_key, [])]
     if landed:
         return max(datetime.fromisoformat(stamp) for stamp in landed).astimezone(UTC)
-    return datetime.combine(site.as_of, time(), tzinfo=UTC)
+    return datetime.combine(as_of, time(), tzinfo=UTC)
 
 
 class _Kept:
@@ -129,7 +130,7 @@ def write_takeaways(tree, site: SiteData) -> dict[str, list[Download]]:
     project = site.project
     found: dict[str, list[Download]] = {}
     for ledger in sorted(project.ledgers, key=lambda led: (led.round, led.unit)):
-        when = changed_at(site, ledger)
+        when = changed_at(site.history, ledger.key, site.as_of)
         unit = project.unit_by_id.get(ledger.unit)
         round_ = project.round_by_id.get(ledger.round)
         name = f"{unit.name if unit else ledger.unit}-{round_.name if round_ else ledger.round}"
