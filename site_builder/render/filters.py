@@ -98,6 +98,12 @@ def percent_bar(pct: int) -> Markup:
     )
 
 
+def quoted(value: str) -> str:
+    """“value”, its own quotation marks turned single (‘’), as documents nest them:
+    关于对照“‘三重一大’决策制度执行不到位”, not ““三重一大”…”."""
+    return "“" + str(value).replace("“", "‘").replace("”", "’") + "”"
+
+
 FILTERS = {
     "text": text,
     "safe_url": safe_url,
@@ -109,4 +115,5 @@ FILTERS = {
     "local_time": local_time,
     "heading_id": heading_id,
     "percent_bar": percent_bar,
+    "quoted": quoted,
 }
