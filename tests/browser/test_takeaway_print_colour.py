@@ -28,7 +28,8 @@ PAGES = [
 ]  # fmt: skip
 
 # Every coloured warning (badges, cards, coloured notes and numbers, chart marks) must
-# say in words, or by an icon with a name, what its colour says.
+# say in words, or by an icon with a name, what its colour says; chart series and
+# statuses differ by a dash or a hatch as well as by colour.
 COLOUR_ALONE = """() => {
   const WARN = /\\brl-(red|yellow|watch|green|done|none|unconfirmed|relapse|badge|card|num-red|status-[a-z_]+|signoff-[a-z_]+|pattern-[a-z_]+)\\b/;
   const named = el => {
@@ -59,7 +60,17 @@ COLOUR_ALONE = """() => {
   for (const svg of document.querySelectorAll("article svg.rl-chart")) {
     checked++;
     if (!(svg.getAttribute("aria-label") || "").trim()) found.push("a chart with no name");
-    for (const mark of svg.querySelectorAll("rect[fill], polyline[stroke], circle[fill], path[fill]")) {
+    const marks = Array.from(svg.querySelectorAll(
+      "rect[fill], line[stroke], polyline[stroke], circle[fill], path[fill]"
+    )).filter(m => !m.closest("defs") && m.getAttribute("stroke") !== "#767676");
+    // Series and statuses differ by more than colour: a dash, a hatch.
+    const lines = marks.filter(m => m.tagName.toLowerCase() === "polyline");
+    const dashes = new Set(lines.map(m => m.getAttribute("stroke-dasharray") || "solid"));
+    if (dashes.size < lines.length) found.push("chart lines told apart by colour only");
+    const solid = new Set(marks.filter(m => m.tagName.toLowerCase() === "rect" && m.querySelector("title"))
+      .map(m => m.getAttribute("fill")).filter(f => !f.startsWith("url(")));
+    if (solid.size > 1) found.push("chart bars told apart by colour only: " + [...solid].join(" "));
+    for (const mark of marks) {
       const title = ((mark.querySelector("title") || {}).textContent || "").trim();
       const next = mark.nextElementSibling;
       const label = next && next.tagName.toLowerCase() === "text" ? next.textContent.trim() : "";
