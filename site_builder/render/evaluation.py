@@ -170,7 +170,7 @@ def ranking_chart(
 ) -> Markup:
     """Horizontal bars of the totals, coloured by grade, with the grade thresholds."""
     bar_h, gap, left, width = 18, 8, 260, 700
-    plot_w = width - left - 50
+    plot_w = width - left - 90  # room for “95.5（优秀）” after a full bar
     height = 30 + len(cards) * (bar_h + gap)
     parts = [
         f'<svg class="rl-chart" role="img" aria-label="{html.escape(title)}" '
@@ -195,7 +195,9 @@ def ranking_chart(
             f"{html.escape(name)}</text>"
             f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}">'
             f"<title>{html.escape(name)}：{view.total} 分（{html.escape(view.card.grade)}）</title></rect>"
-            f'<text x="{left + w + 4:.1f}" y="{y + 13}" font-size="11">{view.total}</text>'
+            # The grade in words too: the bar's colour is not the only thing that says it.
+            f'<text x="{left + w + 4:.1f}" y="{y + 13}" font-size="11">{view.total}'
+            f"（{html.escape(view.card.grade)}）</text>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -67,9 +67,15 @@ COLOUR_ALONE = """() => {
     const lines = marks.filter(m => m.tagName.toLowerCase() === "polyline");
     const dashes = new Set(lines.map(m => m.getAttribute("stroke-dasharray") || "solid"));
     if (dashes.size < lines.length) found.push("chart lines told apart by colour only");
-    const solid = new Set(marks.filter(m => m.tagName.toLowerCase() === "rect" && m.querySelector("title"))
-      .map(m => m.getAttribute("fill")).filter(f => !f.startsWith("url(")));
-    if (solid.size > 1) found.push("chart bars told apart by colour only: " + [...solid].join(" "));
+    // Bars of several plain colours must each say their kind in words beside them.
+    const bars = marks.filter(m => m.tagName.toLowerCase() === "rect" && m.querySelector("title"));
+    const solid = new Set(bars.map(m => m.getAttribute("fill")).filter(f => !f.startsWith("url(")));
+    for (const bar of solid.size > 1 ? bars : []) {
+      const next = bar.nextElementSibling;
+      const words = next && next.tagName.toLowerCase() === "text" ? next.textContent : "";
+      if (!/[^\\d\\s.,%]/.test(words))
+        found.push("a chart bar told apart by colour only: " + bar.querySelector("title").textContent);
+    }
     for (const mark of marks) {
       const title = ((mark.querySelector("title") || {}).textContent || "").trim();
       const next = mark.nextElementSibling;
