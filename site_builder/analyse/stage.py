@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from types import MappingProxyType
 
 from site_builder.analyse.clues import ClueCounts, ClueFigures, clue_figures
@@ -52,6 +52,7 @@ class LedgerAnalysis:
         default_factory=lambda: MappingProxyType(forms_distribution(None))
     )  # people held to account by form (四种形态)
     plan_due: date | None = None  # when the 整改方案 is due (the feedback list's rule)
+    changed_at: datetime | None = None  # when it last changed on the main line (UTC)
 
     @property
     def unconfirmed(self) -> int:
@@ -98,6 +99,12 @@ class Analysis:
     def unconfirmed(self) -> int:
         return self.total.closed - self.trail.confirmed
 
+    def changed_at(self, key: str) -> datetime:
+        """When a ledger last changed on the main line (the documents made from it carry
+        that time); the as-of day, at midnight UTC, without history."""
+        found = self.ledger(key).changed_at
+        return found if found is not None else datetime.combine(self.as_of, time(), tzinfo=UTC)
+
     def closure(self, ref: str | ItemRef) -> Event | None:
         return self.closures.get(str(ref))
 
@@ -141,6 +148,7 @@ def analyse(project: Project, history: History | None, as_of: date) -> Analysis:
                     tuple(warnings.findings.get(key, [])),
                     MappingProxyType(forms_distribution(ledger)),
                     _plan_due(project, key),
+                    max(e.landed for e in own).astimezone(UTC) if own else None,
                 )
         parts = [ledgers[k] for k in keys if k in ledgers]
         rounds[round_.id] = RoundAnalysis(

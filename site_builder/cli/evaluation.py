@@ -195,6 +195,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
         return 1
     out = Path(args.out) if args.out else Path(f"整改报告-{args.round}-{args.unit}.docx")
-    write_report_docx(report, out)
+    # Dated by the ledger's last change, as the site's download: the same report, the same file.
+    write_report_docx(report, out, analysis.changed_at(f"{args.round}/{args.unit}"))
     print(f"已生成整改报告草稿：{out}（{len(report.problems)} 个问题）")
     return 0

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import functools
+import json
+import os
 import sys
 import threading
 import time
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -39,11 +42,48 @@ class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A path the site does not have gets the site's own 404 page, with status 404."""
+        page = Path(self.directory) / "404.html"
+        if code != HTTPStatus.NOT_FOUND or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(code, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        """A folder without a page is not a page of the site: no file listing."""
+        self.send_error(HTTPStatus.NOT_FOUND)
+        return None
+
+
+def watched_text(root: Path, site_dir: Path) -> str:
+    """Which repository ``serve`` watches, and the commit its site was built from."""
+    try:
+        info = json.loads((site_dir / "build-info.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        info = {}
+    commit = info.get("commit") if isinstance(info, dict) else None
+    if isinstance(commit, str) and commit:
+        state = f"当前提交 {commit[:10]}"
+        if info.get("dirty"):
+            state += "（另有尚未提交的修改）"
+    else:
+        state = "不是 git 仓库，没有提交记录"
+    return f"正在监视仓库：{root.resolve()}（{state}）"
+
 
 def serve(site_dir: Path, host: str, port: int, rebuild, root: Path, interval: float = 1.0) -> None:
     """Serve ``site_dir``; poll the data files and call ``rebuild()`` when they change."""
     handler = functools.partial(_QuietHandler, directory=str(site_dir))
     server = ThreadingHTTPServer((host, port), handler)
+    print(watched_text(root, site_dir), flush=True)
     print(f"站点已启动：http://{host}:{server.server_port}/ （按 Ctrl+C 停止）", flush=True)
 
     def watch() -> None:
@@ -55,6 +95,7 @@ def serve(site_dir: Path, host: str, port: int, rebuild, root: Path, interval: f
                 last = now
                 print("检测到台账变更，正在重新构建……", flush=True)
                 rebuild()
+                print(watched_text(root, site_dir), flush=True)
 
     threading.Thread(target=watch, daemon=True).start()
     try:

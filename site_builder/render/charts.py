@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 from datetime import date
 
 from markupsafe import Markup
 
 PALETTE = ["#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#c62828", "#00838f", "#5d4037"]
+# Colour is never the only difference: each series also has its own dash, and open and
+# withdrawn problems are hatched in opposite directions, so a reader who cannot tell the colours
+# apart can read the chart.
+DASHES = ["", "9 4", "2 3", "12 3 3 3", "5 5", "1 3", "14 2 2 2 2 2"]
 STATUS_COLOURS = {"closed": "#2e7d32", "open": "#ef6c00", "withdrawn": "#9e9e9e"}
+HATCHED = {"open": 45, "withdrawn": -45}  # status -> the hatch's angle
 
 
 def _e(text: object) -> str:
@@ -62,17 +68,22 @@ def cumulative_lines(series: dict[str, list[date]], title: str) -> Markup:
         )
     for index, (name, values) in enumerate(series.items()):
         colour = PALETTE[index % len(PALETTE)]
+        dash = DASHES[index % len(DASHES)]
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
         points = [f"{x(start):.1f},{y(0):.1f}"]
         for count, day in enumerate(sorted(values), start=1):
             points.append(f"{x(day):.1f},{y(count - 1):.1f}")
             points.append(f"{x(day):.1f},{y(count):.1f}")
         points.append(f"{x(end):.1f},{y(len(values)):.1f}")
         parts.append(
-            f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dashed} '
             f'points="{" ".join(points)}"><title>{_e(name)}：{len(values)}</title></polyline>'
         )
         ly = axis_y + 40 + index * 20
-        parts.append(f'<rect x="{left}" y="{ly - 8}" width="16" height="4" fill="{colour}"/>')
+        parts.append(
+            f'<line x1="{left - 10}" y1="{ly - 6}" x2="{left + 16}" y2="{ly - 6}" '
+            f'stroke="{colour}" stroke-width="2"{dashed}/>'
+        )
         parts.append(
             f'<text x="{left + 22}" y="{ly - 2}" font-size="12">{_e(name)}：'
             f"销号 {len(values)} 个</text>"
@@ -89,10 +100,21 @@ def stacked_bars(
     height = 40 + len(rows) * (bar_h + gap)
     most = max((sum(c.values()) for _, c in rows), default=0) or 1
     plot_w = width - left - 60
+    # The hatch's id is unique per chart title, so two charts on a page do not share it.
+    hatch = "rl-hatch-" + hashlib.sha256(title.encode("utf-8")).hexdigest()[:8]
+    fills = {s: f"url(#{hatch}-{s})" if s in HATCHED else c for s, c in STATUS_COLOURS.items()}
     parts = [
         f'<svg class="rl-chart" role="img" aria-label="{_e(title)}" '
         f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{_e(title)}</title>",
+        f"<title>{_e(title)}</title><defs>",
+        *(
+            f'<pattern id="{hatch}-{s}" width="6" height="6" patternUnits="userSpaceOnUse" '
+            f'patternTransform="rotate({HATCHED[s]})"><rect width="6" height="6" '
+            f'fill="{STATUS_COLOURS[s]}"/>'
+            f'<rect width="2" height="6" fill="#fff"/></pattern>'
+            for s in sorted(HATCHED)
+        ),
+        "</defs>",
     ]
     for index, (name, counts) in enumerate(rows):
         y = 10 + index * (bar_h + gap)
@@ -100,7 +122,7 @@ def stacked_bars(
             f'<text x="{left - 6}" y="{y + 13}" text-anchor="end" font-size="12">{_e(name)}</text>'
         )
         x = float(left)
-        for status, colour in STATUS_COLOURS.items():
+        for status, colour in fills.items():
             n = counts.get(status, 0)
             if not n:
                 continue
@@ -114,9 +136,9 @@ def stacked_bars(
             f'<text x="{x + 4:.1f}" y="{y + 13}" font-size="11">{sum(counts.values())}</text>'
         )
     ly = height - 14
-    for i, (status, colour) in enumerate(STATUS_COLOURS.items()):
+    for i, (status, colour) in enumerate(fills.items()):
         parts.append(
-            f'<rect x="{left + i * 90}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>'
+            f'<rect x="{left + i * 90}" y="{ly - 9}" width="12" height="12" fill="{colour}"/>'
         )
         parts.append(
             f'<text x="{left + i * 90 + 14}" y="{ly}" font-size="12">{_e(labels[status])}</text>'

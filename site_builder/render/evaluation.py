@@ -171,7 +171,7 @@ def ranking_chart(
 ) -> Markup:
     """Horizontal bars of the totals, coloured by grade, with the grade thresholds."""
     bar_h, gap, left, width = 18, 8, 260, 700
-    plot_w = width - left - 50
+    plot_w = width - left - 90  # room for “95.5（优秀）” after a full bar
     height = 30 + len(cards) * (bar_h + gap)
     parts = [
         f'<svg class="rl-chart" role="img" aria-label="{html.escape(title)}" '
@@ -196,7 +196,9 @@ def ranking_chart(
             f"{html.escape(name)}</text>"
             f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}">'
             f"<title>{html.escape(name)}：{view.total} 分（{html.escape(view.card.grade)}）</title></rect>"
-            f'<text x="{left + w + 4:.1f}" y="{y + 13}" font-size="11">{view.total}</text>'
+            # The grade in words too: the bar's colour is not the only thing that says it.
+            f'<text x="{left + w + 4:.1f}" y="{y + 13}" font-size="11">{view.total}'
+            f"（{html.escape(view.card.grade)}）</text>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -217,7 +219,7 @@ def ranking_views(site, results: Results) -> list[RankingView]:
     return views
 
 
-def write_pages(tree, site, nav_rounds: int) -> list[dict]:
+def write_pages(tree, site, nav_rounds: int, takeaways: dict | None = None) -> list[dict]:
     """Write every evaluation page into ``tree``; return the nav entries of the section.
 
     With more than ``nav_rounds`` rankings the nav links only the overview, which lists
@@ -262,7 +264,12 @@ def write_pages(tree, site, nav_rounds: int) -> list[dict]:
         if report is not None:
             tree.write(
                 f"reports/{ledger.round}/{ledger.unit}.md",
-                render("evaluation_report.md.j2", site=site, report=report),
+                render(
+                    "evaluation_report.md.j2",
+                    site=site,
+                    report=report,
+                    takeaway=(takeaways or {}).get(ledger.key, []),
+                ),
             )
     tree.write(
         "evaluation/notices/index.md",

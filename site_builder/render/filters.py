@@ -104,6 +104,12 @@ def yuan(value: Decimal | int) -> str:
     return f"{Decimal(value):,.2f}"
 
 
+def quoted(value: str) -> str:
+    """“value”, its own quotation marks turned single (‘’), as documents nest them:
+    关于对照“‘三重一大’决策制度执行不到位”, not ““三重一大”…”."""
+    return "“" + str(value).replace("“", "‘").replace("”", "’") + "”"
+
+
 FILTERS = {
     "text": text,
     "safe_url": safe_url,
@@ -116,4 +122,5 @@ FILTERS = {
     "heading_id": heading_id,
     "percent_bar": percent_bar,
     "yuan": yuan,
+    "quoted": quoted,
 }

@@ -7,7 +7,15 @@ from importlib import resources
 from pathlib import Path
 
 from site_builder.export import EXPORT_PATH, export_json
-from site_builder.render import audit, disclosure, downloads, evaluation, supervision_view, views
+from site_builder.render import (
+    audit,
+    disclosure,
+    downloads,
+    evaluation,
+    supervision_view,
+    takeaway,
+    views,
+)
 from site_builder.render.env import render
 
 ASSETS = ("rectify.css", "rectify.js", "rectify-search.js")
@@ -45,6 +53,15 @@ class DocsTree:
         if rel.endswith(".md"):
             self.pages.append(rel)
 
+    def keep(self, rel: str) -> bool:
+        """Count ``rel`` as written, unchanged, without reading it; False if already taken."""
+        if not (self.docs_dir / rel).resolve().is_relative_to(self.docs_dir.resolve()):
+            raise ValueError(f"refusing to keep a file outside the docs folder: {rel}")
+        if rel.casefold() in self.written:
+            return False
+        self.written.add(rel.casefold())
+        return True
+
     def remove_stale(self) -> None:
         """Delete what an earlier render left that this one did not write."""
         root = self.docs_dir
@@ -66,10 +83,12 @@ def _same_content(target: Path, data: bytes) -> bool:
         return False
 
 
-def write_downloads(tree: DocsTree, site: views.SiteData) -> None:
+def write_downloads(
+    tree: DocsTree, site: views.SiteData, takeaways: dict[str, list[takeaway.Download]]
+) -> None:
     project = site.project
     ledgers = sorted(project.ledgers, key=lambda led: (led.round, led.unit))
-    tree.write("downloads/index.md", render("downloads.md.j2", site=site))
+    tree.write("downloads/index.md", render("downloads.md.j2", site=site, takeaways=takeaways))
     rows = []
     for ledger in ledgers:
         own = downloads.ledger_rows(project, ledger)
@@ -126,6 +145,8 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     tree.write("index.md", render("overview.md.j2", site=site))
     tree.write("warnings/index.md", render("warnings.md.j2", site=site))
     tree.write("warnings/green.md", render("warnings_green.md.j2", site=site))
+    # Each ledger's report (.docx) and workbook (.xlsx): first, as unit pages give sizes.
+    takeaways = takeaway.write_takeaways(tree, site)
     for round_view in site.rounds:
         tree.write(f"rounds/{round_view.id}.md", render("round.md.j2", site=site, r=round_view))
         for unit_view in round_view.units:
@@ -137,13 +158,14 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
                     r=round_view,
                     u=unit_view,
                     dubian=dubian.get(f"{round_view.id}/{unit_view.unit.id}"),
+                    takeaway=takeaways.get(f"{round_view.id}/{unit_view.unit.id}", []),
                 ),  # fmt: skip
             )
     tree.write("common/index.md", render("common.md.j2", site=site))
     tree.write("cases/index.md", render("cases.md.j2", site=site))
     for case in site.cases:
         tree.write(f"cases/{case.case.id}.md", render("case.md.j2", site=site, c=case))
-    write_downloads(tree, site)
+    write_downloads(tree, site, takeaways)
     if internal:  # who changed the rules and who approved: for the office only
         rows = audit.governance_rows(site.history.governance)
         notices = [d for d in site.diagnostics if d.code in audit.AUDIT_CODES]
@@ -181,7 +203,7 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
         tree.nav.insert(2, {"督办": "dubian/index.md"})
         if site.months:
             tree.nav.insert(3, {"月报": "months/index.md"})
-    tree.nav.append({"量化评估": evaluation.write_pages(tree, site, NAV_ROUNDS)})
+    tree.nav.append({"量化评估": evaluation.write_pages(tree, site, NAV_ROUNDS, takeaways)})
     if site.guides:
         tree.nav.append({"使用指南": [{g.title: f"guide/{g.name}"} for g in site.guides]})
     tree.remove_stale()

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import math
 import unicodedata
+import weakref
+from collections.abc import Callable
+from copy import copy
 from datetime import date
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -38,6 +42,7 @@ _CENTRED = {
 }
 
 Group = tuple[dict[str, Any], list[dict[str, Any]]]
+_STYLED: weakref.WeakKeyDictionary[Any, dict[tuple, Any]] = weakref.WeakKeyDictionary()
 
 
 def write_title(ws: Worksheet, row: int, text: str, width: int, size: int = 16) -> None:
@@ -51,11 +56,7 @@ def write_title(ws: Worksheet, row: int, text: str, width: int, size: int = 16) 
 
 def write_header(ws: Worksheet, row: int, columns: list[Column]) -> None:
     for col, column in enumerate(columns, 1):
-        cell = ws.cell(row, col, column.header)
-        cell.font = Font(name=FONT, size=11, bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        _styled(ws, ("header",), ws.cell(row, col, column.header), _header_style)
         ws.column_dimensions[get_column_letter(col)].width = column.width
     ws.row_dimensions[row].height = LINE_HEIGHT * 2
     ws.freeze_panes = ws.cell(row + 1, 1).coordinate
@@ -79,9 +80,7 @@ def write_groups(ws: Worksheet, row: int, columns: list[Column], groups: list[Gr
             if column.level == "group":
                 _put(ws, row, col, column, values.get(column.key))
                 if count > 1:
-                    ws.merge_cells(
-                        start_row=row, start_column=col, end_row=row + count - 1, end_column=col
-                    )
+                    _merge_down(ws, row, col, count)
                 need = _lines(values.get(column.key), column.width) * LINE_HEIGHT
                 if need > sum(heights):
                     heights = [h + (need - sum(heights)) / count for h in heights]
@@ -109,13 +108,52 @@ def _put(ws: Worksheet, row: int, col: int, column: Column, value: Any) -> None:
         cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
         # Text stays text: a value beginning with “=” must not become a formula.
         cell.data_type = "s"
-    cell.font = Font(name=FONT, size=11)
+    group = column.level == "group"
+
+    def style(target: Any) -> None:
+        target.font = Font(name=FONT, size=11)
+        target.border = BORDER
+        target.alignment = Alignment(
+            horizontal="center" if centred else "left",
+            vertical="center" if group else "top",
+            wrap_text=True,
+        )
+
+    _styled(ws, (centred, group, cell.number_format), cell, style)
+
+
+def _header_style(cell: Any) -> None:
+    cell.font = Font(name=FONT, size=11, bold=True)
+    cell.fill = HEADER_FILL
     cell.border = BORDER
-    cell.alignment = Alignment(
-        horizontal="center" if centred else "left",
-        vertical="center" if column.level == "group" else "top",
-        wrap_text=True,
-    )
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _styled(ws: Worksheet, key: tuple, cell: Any, apply: Callable[[Any], None]) -> None:
+    """Give ``cell`` the style ``apply`` sets: applied once per workbook, then copied.
+    Assigning style objects to every cell hashed them each time (half of an export)."""
+    known = _STYLED.setdefault(ws.parent, {})
+    if key in known:
+        cell._style = copy(known[key])
+    else:
+        apply(cell)
+        known[key] = copy(cell._style)
+
+
+def _merge_down(ws: Worksheet, row: int, col: int, count: int) -> None:
+    """Merge ``count`` cells down from (row, col), bordered as ``ws.merge_cells`` borders
+    them (the sides of the range), with interned styles: openpyxl's own merge re-adds a
+    border to every covered cell, half the time of exporting a ledger."""
+    ws.merged_cells.add(CellRange(min_col=col, min_row=row, max_col=col, max_row=row + count - 1))
+    for r in range(row + 1, row + count):
+        last = r == row + count - 1
+        cell = MergedCell(ws, row=r, column=col)
+
+        def sides(target: Any, last: bool = last) -> None:
+            target.border = Border(left=_THIN, right=_THIN, bottom=_THIN if last else None)
+
+        _styled(ws, ("merged", last), cell, sides)
+        ws._cells[(r, col)] = cell
 
 
 def _lines(value: Any, width: float) -> int:
