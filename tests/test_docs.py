@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from site_builder.cli.main import parser
 from site_builder.diagnostics import CATALOGUE
 from site_builder.diagnostics.docs import catalogue_markdown
@@ -61,6 +63,7 @@ def _browser_test_without_chromium(tmp_path: Path, require: str | None) -> str:
     return result.stdout
 
 
+@pytest.mark.slow
 def test_ci_makes_a_run_without_a_browser_fail(tmp_path: Path) -> None:
     """CI's setting turns browser tests that cannot run into failures, not silent skips."""
     ci = (ROOT / ".ci/run").read_text(encoding="utf-8")
