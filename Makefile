@@ -27,8 +27,9 @@ serve: demo
 build: demo
 	$(BIN)/rectify build --root $(DEMO) --timings
 
+# In parallel, one worker per core; tests sharing a module-scoped build stay together.
 test: setup
-	$(BIN)/python -m pytest -q -ra
+	$(BIN)/python -m pytest -q -ra -n auto --dist loadscope
 
 lint: setup
 	$(BIN)/ruff check site_builder tests $(wildcard bench)

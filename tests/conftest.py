@@ -106,6 +106,13 @@ BASE_FILES: dict[str, str] = {
 }
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A browser test is a slow test: `-m "not slow"` leaves Chromium out of a quick loop."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.slow)
+
+
 def write_files(root: Path, files: dict[str, str | bytes | None]) -> Path:
     for rel, content in files.items():
         path = root / rel

@@ -9,6 +9,7 @@ numbers. ``test_promises_page.py`` checks that the page's section is such a rend
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import platform
@@ -16,6 +17,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -77,9 +79,11 @@ def _git(*args: str) -> str:
         return ""
 
 
-# One run of the test process: every module that records shares this stamp.
+# One run of the suite: every module that records shares this stamp. Parallel workers
+# (pytest-xdist) are processes of one run: they share xdist's run id, and the lock
+# below makes their read-add-write of the file one step each.
 RUN = {
-    "id": f"{os.getpid()}-{time.time_ns()}",
+    "id": os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"{os.getpid()}-{time.time_ns()}",
     "started": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
     "commit": _git("rev-parse", "--short=10", "HEAD") or "（无）",
     # Uncommitted changes to the code, tests or docs the run used (not test artefacts).
@@ -91,9 +95,9 @@ RUN = {
 }
 
 
-def _load() -> dict[str, Any]:
+def _load(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(FIGURES_FILE.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         data = {}
     if data.get("run", {}).get("id") != RUN["id"]:
@@ -101,41 +105,42 @@ def _load() -> dict[str, Any]:
     return data
 
 
-def record(**figures: int | float) -> None:
+def _update(
+    combine: Callable[[float | None, float], float],
+    figures: dict[str, float],
+    path: Path | None = None,
+) -> None:
+    """Read the run's figures, combine each new value with the stored one, write back.
+
+    Under an exclusive lock, so parallel workers of one run never lose each other's counts.
+    """
+    path = path or FIGURES_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        data = _load(path)
+        for key, value in figures.items():
+            name = key.replace("__", ".")
+            assert name in FIGURES, f"unknown figure {name}: add it to FIGURES"
+            data["figures"][name] = combine(data["figures"].get(name), value)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.replace(path)
+
+
+def record(**figures: float) -> None:
     """Store figures of this run (keys from FIGURES, with '.' written as '__')."""
-    data = _load()
-    for key, value in figures.items():
-        name = key.replace("__", ".")
-        assert name in FIGURES, f"unknown figure {name}: add it to FIGURES"
-        data["figures"][name] = value
-    _write(data)
+    _update(lambda _old, new: new, figures)
 
 
-def add(**figures: int | float) -> None:
+def add(**figures: float) -> None:
     """Add to counting figures of this run."""
-    data = _load()
-    for key, value in figures.items():
-        name = key.replace("__", ".")
-        assert name in FIGURES, f"unknown figure {name}: add it to FIGURES"
-        data["figures"][name] = data["figures"].get(name, 0) + value
-    _write(data)
+    _update(lambda old, new: (old or 0) + new, figures)
 
 
 def maximum(**figures: float) -> None:
     """Keep the largest value seen in this run."""
-    data = _load()
-    for key, value in figures.items():
-        name = key.replace("__", ".")
-        assert name in FIGURES, f"unknown figure {name}: add it to FIGURES"
-        data["figures"][name] = max(data["figures"].get(name, 0), value)
-    _write(data)
-
-
-def _write(data: dict[str, Any]) -> None:
-    FIGURES_FILE.parent.mkdir(parents=True, exist_ok=True)
-    tmp = FIGURES_FILE.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    tmp.replace(FIGURES_FILE)
+    _update(lambda old, new: max(old or 0, new), figures)
 
 
 # --- The page section -----------------------------------------------------------------

@@ -18,6 +18,8 @@ from site_builder.site.swap import recover, swap_in
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # kills real builds of a district part-way, repeatedly
+
 
 def snapshot(site: Path) -> dict[str, str]:
     return {

@@ -113,6 +113,7 @@ def public_sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "site"
 
 
+@pytest.mark.slow
 def test_public_sample_site_holds_no_sensitive_value(public_sample_site: Path, tmp_path) -> None:
     project, diagnostics = check_project(ROOT)
     values = sorted(sensitive_values(project))
@@ -144,6 +145,7 @@ def test_public_sample_site_holds_no_sensitive_value(public_sample_site: Path, t
     assert any(where.endswith(".pf_fragment") for where in seen.get(name, [])), name
 
 
+@pytest.mark.slow
 def test_public_sample_site_says_what_it_hides(public_sample_site: Path) -> None:
     unit = (public_sample_site / "units/r1/wcjd/index.html").read_text(encoding="utf-8")
     assert "问责情况" in unit and html.escape(HIDDEN) in unit or HIDDEN in unit

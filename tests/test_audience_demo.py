@@ -21,6 +21,8 @@ from site_builder.pipeline import check_project
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # builds the demo repository and three audience sites
+
 UNIT = "wcjd"
 
 

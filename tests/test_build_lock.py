@@ -21,6 +21,8 @@ from site_builder.buildlock import LOCK_FILE, build_lock
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # runs concurrent real builds of a district
+
 AS_OF = "2020-06-30"
 
 

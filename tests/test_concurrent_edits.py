@@ -16,9 +16,13 @@ from pathlib import Path
 
 import security_figures
 
-from site_builder.load import parse_yaml
+from site_builder.diagnostics import has_errors
+from site_builder.load import load_project, parse_yaml
 from site_builder.load.dump import dump_yaml
+from site_builder.model import Ledger, Project
+from site_builder.model.ledger import Evidence
 from site_builder.pipeline import check_project
+from site_builder.sheets import import_xlsx, ledger_workbook
 
 from conftest import BASE_FILES, ROOT
 from gitrepo import REVIEWER, GitRepo
@@ -135,23 +139,71 @@ def test_merged_ledger_validates_with_both_closures(tmp_path: Path) -> None:
     assert "closed_on: 2017-12-20" in text and "decided_on: 2017-10-09" in text
 
 
-def test_a_whole_problem_on_one_line_conflicts(tmp_path: Path) -> None:
-    """Why the guide asks for one field per line: flow style puts neighbours on one hunk."""
+def closed_in_model(ledger: Ledger, index: int, day: date) -> Ledger:
+    """The ledger with problem ``index`` closed, as a unit fills in its spreadsheet."""
+    problem = ledger.problems[index]
+    measures = [
+        m
+        if m.status == "withdrawn"
+        else m.model_copy(
+            update={
+                "status": "done",
+                "completed_on": day,
+                "evidence": [*m.evidence, Evidence(title=f"销号佐证（{m.id}，{day}）")],
+            }
+        )
+        for m in problem.measures
+    ]
+    closed = problem.model_copy(update={"status": "closed", "closed_on": day, "measures": measures})
+    problems = [*ledger.problems[:index], closed, *ledger.problems[index + 1 :]]
+    return ledger.model_copy(update={"problems": problems})
+
+
+def import_on_branch(repo: GitRepo, project: Project, ledger: Ledger, book: Path) -> None:
+    """`rectify import-xlsx` of ``ledger``'s exported workbook, committed on the branch."""
+    ledger_workbook(ledger, project).save(book)
+    result = import_xlsx(repo.root, book, force=True)
+    assert result.target and not has_errors(result.diagnostics), [
+        d.as_text() for d in result.diagnostics
+    ]
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "--allow-empty", "-m", f"导入《{book.name}》")
+
+
+def test_spreadsheet_imports_closing_neighbours_on_two_branches_merge(tmp_path: Path) -> None:
+    """The file `import-xlsx` writes keeps neighbouring problems on separate lines.
+
+    Two staff export the same ledger, each closes a different problem in the
+    spreadsheet and imports it on their own branch: the merge must not conflict and
+    must keep both closures. A writer that put a problem on one line, reordered keys
+    or stamped the file with the import's time would turn this red.
+    """
+    rel = "ledgers/r1/wcjd.yml"
     repo = GitRepo(tmp_path / "repo")
-    one_line = (
-        "problems:\n"
-        "  - {id: P01, title: 甲, category: work_style, status: open}\n"
-        "  - {id: P02, title: 乙, category: work_style, status: open}\n"
-    )
-    repo.commit({"l.yml": one_line}, "台账")
-    repo.branch("a")
-    repo.commit({"l.yml": one_line.replace("甲, category: work_style, status: open", "甲, category: work_style, status: closed")}, "A")  # fmt: skip
-    repo.checkout("main")
-    repo.branch("b")
-    repo.commit({"l.yml": one_line.replace("乙, category: work_style, status: open", "乙, category: work_style, status: closed")}, "B")  # fmt: skip
-    repo.merge("a")
-    try:
-        repo.merge("b")
-    except AssertionError:
-        return
-    raise AssertionError("expected a conflict for neighbouring one-line problems")
+    sample = {
+        "rounds/units.yml": (ROOT / "rounds/units.yml").read_text(encoding="utf-8"),
+        "rounds/r1.yml": (ROOT / "rounds/r1.yml").read_text(encoding="utf-8"),
+        "rounds/common_problems.yml": (ROOT / "rounds/common_problems.yml").read_text(
+            encoding="utf-8"
+        ),
+    }
+    repo.commit(sample, "建立名录")
+    project, _ = load_project(ROOT)
+    ledger = project.ledger_by_key["r1/wcjd"]
+    import_on_branch(repo, project, ledger, tmp_path / "wcjd.xlsx")
+    base = repo.git("rev-parse", "HEAD")
+    pairs = [(i, i + 1) for i in range(0, len(ledger.problems) - 1, 2)]
+    merges = 0
+    for i, j in pairs:
+        for name, index, day in (("a", i, date(2020, 9, 1)), ("b", j, date(2020, 9, 2))):
+            repo.branch(f"close-{i}-{name}", "main")
+            closed = closed_in_model(ledger, index, day)
+            import_on_branch(repo, project, closed, tmp_path / "wcjd.xlsx")
+        repo.merge(f"close-{i}-a")
+        repo.merge(f"close-{i}-b")  # raises on a conflict
+        merged = load_project(repo.root)[0].ledger_by_key["r1/wcjd"]
+        both = closed_in_model(closed_in_model(ledger, i, date(2020, 9, 1)), j, date(2020, 9, 2))
+        assert merged.model_dump() == both.model_dump(), (rel, i, j)
+        repo.git("reset", "-q", "--hard", base)  # back to the ledger before this pair
+        merges += 1
+    assert merges >= 2

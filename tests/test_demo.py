@@ -13,6 +13,8 @@ from site_builder.load import load_project
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # writes the demo repository (888 commits), more than once
+
 
 def demo(path) -> subprocess.CompletedProcess:
     return subprocess.run(

@@ -6,12 +6,20 @@ asserts the code appears, at the expected file and line.
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
 import pytest
 from test_records_rules import CASES as RECORD_CASES
 
 from site_builder.diagnostics import CATALOGUE
 
-from conftest import diagnostics_of
+from conftest import BASE_FILES, diagnostics_of, write_files
 
 HEAD = """\
 round: r1
@@ -425,18 +433,48 @@ def test_symlink_out_of_repository_is_refused(make_repo, tmp_path) -> None:
     assert found and found[0].file == W
 
 
-def test_permission_denied_is_y009(make_repo) -> None:
-    import os
+# Root reads any file, so a chmod 000 denies nothing: as root, the CLI runs as `nobody`.
+AS_NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 
-    root = make_repo()
-    path = root / W
-    path.chmod(0)
+
+def _unprivileged_prefix() -> list[str]:
+    """How to run a command as a user whom file permissions bind, or skip saying why."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root and setpriv (util-linux) is missing: cannot drop root")
+    probe = subprocess.run([*AS_NOBODY, "true"], capture_output=True, text=True)
+    if probe.returncode:
+        pytest.skip(f"running as root and cannot switch to nobody: {probe.stderr.strip()}")
+    return AS_NOBODY
+
+
+def test_permission_denied_is_y009() -> None:
+    """A ledger the user may not read is Y009 at its path, and the rest is still read."""
+    prefix = _unprivileged_prefix()
+    # Not under pytest's tmp_path: that folder is private to the user running pytest.
+    folder = Path(tempfile.mkdtemp(prefix="rectify-y009-"))
     try:
-        if os.access(path, os.R_OK):
-            pytest.skip("running as a user who can read any file (root)")
-        assert "Y009" in [d.code for d in diagnostics_of(root)]
+        root = folder / "repo"
+        write_files(root, dict(BASE_FILES))
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        (root / W).chmod(0)
+        result = subprocess.run(
+            [*prefix, sys.executable, "-m", "site_builder", "validate", "--root", str(root),
+             "--format", "json"],
+            cwd=folder, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        found = json.loads(result.stdout)
+        assert result.returncode == 1, (result.returncode, result.stderr)
+        denied = [d for d in found if d["code"] == "Y009"]
+        assert [d["file"] for d in denied] == [W], found
+        assert "Permission denied" in denied[0]["message"] or "权限" in denied[0]["message"]
+        # The other files were read: no diagnostic says the base district is broken.
+        assert {d["file"] for d in found if d["severity"] == "error"} == {W}, found
     finally:
-        path.chmod(0o644)
+        (root / W).chmod(0o644)
+        shutil.rmtree(folder)
 
 
 def test_linked_evaluations_folder_is_refused(make_repo, tmp_path) -> None:

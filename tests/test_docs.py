@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 from site_builder.cli.main import parser
 from site_builder.diagnostics import CATALOGUE
@@ -38,9 +45,36 @@ def test_readme_opens_with_the_two_commands() -> None:
     assert re.search(r"^serve:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
 
 
-def test_ci_runs_the_readme_test_command() -> None:
+def _browser_test_without_chromium(tmp_path: Path, require: str | None) -> str:
+    """Run one browser test with no Chromium on PATH; pytest's summary line."""
+    env = {k: v for k, v in os.environ.items() if k != "RECTIFY_REQUIRE_BROWSER"}
+    tools = tmp_path / "bin"  # git only: no chromium, no chromium-browser
+    tools.mkdir(exist_ok=True)
+    if not (tools / "git").exists():
+        (tools / "git").symlink_to(shutil.which("git") or "/usr/bin/git")
+    env["PATH"] = str(tools)
+    if require is not None:
+        env["RECTIFY_REQUIRE_BROWSER"] = require
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfs",
+         "tests/browser/test_csp.py"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    return result.stdout
+
+
+@pytest.mark.slow
+def test_ci_makes_a_run_without_a_browser_fail(tmp_path: Path) -> None:
+    """CI's setting turns browser tests that cannot run into failures, not silent skips."""
     ci = (ROOT / ".ci/run").read_text(encoding="utf-8")
-    assert "make test" in ci and "RECTIFY_REQUIRE_BROWSER=1" in ci
+    exported = re.search(r"^export RECTIFY_REQUIRE_BROWSER=(\S+)$", ci, re.M)
+    assert exported and re.search(r"^make test$", ci, re.M), "CI runs `make test` with it"
+    required = _browser_test_without_chromium(tmp_path, exported.group(1))
+    assert re.search(r"\d+ failed", required) and "passed" not in required, required
+    assert "RECTIFY_REQUIRE_BROWSER=1 but no Chromium on PATH" in required, required
+    local = _browser_test_without_chromium(tmp_path, None)
+    assert re.search(r"\d+ skipped", local) and "failed" not in local, local
+    assert "browser test skipped: no Chromium on PATH" in local, local
 
 
 def test_architecture_names_every_package() -> None:

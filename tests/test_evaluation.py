@@ -393,6 +393,7 @@ def sample_site(tmp_path_factory) -> Path:
     return result.site_dir
 
 
+@pytest.mark.slow
 def test_pilot_scorecards_and_rankings_are_in_the_sample_site(sample_site: Path) -> None:
     project, _ = check_project(ROOT)
     index = (sample_site / "evaluation/index.html").read_text(encoding="utf-8")
@@ -411,6 +412,7 @@ def test_pilot_scorecards_and_rankings_are_in_the_sample_site(sample_site: Path)
     assert "上次评估" in later and "−" in later
 
 
+@pytest.mark.slow
 def test_report_notice_and_bulletin_pages(sample_site: Path) -> None:
     report = (sample_site / "reports/r3/bgz/index.html").read_text(encoding="utf-8")
     for heading in (

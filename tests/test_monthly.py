@@ -41,6 +41,7 @@ def git(repo, *args: str) -> str:
     ).stdout.strip()
 
 
+@pytest.mark.slow
 def test_monthly_figures_equal_the_sites_as_of_the_months_end(demo_repo, tmp_path) -> None:
     report, _ = monthly_report(demo_repo, "2020-11")
     assert report is not None and report.last == date(2020, 11, 30)

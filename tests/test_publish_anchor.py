@@ -24,6 +24,8 @@ import yaml
 from conftest import BASE_FILES, ROOT
 from gitrepo import GitRepo
 
+pytestmark = pytest.mark.slow  # clones, builds and publishes sites several times
+
 LEDGER = "ledgers/r1/wcjd.yml"
 BY, REASON = "王立新", "误将测试分支强制推送到 main，已按巡察办要求恢复"
 

@@ -338,11 +338,16 @@ def test_total_unpacked_size_is_bounded(repo, tmp_path) -> None:
     assert "合计" in d.message
 
 
-def test_openpyxl_parses_through_defusedxml() -> None:
-    # The second lock: a dependency, picked up by openpyxl when importable.
-    import openpyxl.xml
-
-    assert openpyxl.xml.DEFUSEDXML
+def test_the_second_lock_holds_when_the_first_is_open(repo, tmp_path, monkeypatch) -> None:
+    """With safety.py's check switched off, openpyxl still parses through defusedxml:
+    a billion-laughs sheet is refused as X023 by the import, never expanded."""
+    # The module, not the function of the same name that site_builder.sheets exports.
+    importer = sys.modules["site_builder.sheets.import_xlsx"]
+    monkeypatch.setattr(importer, "checked_workbook", lambda raw, file: [])
+    good = office_book(tmp_path, [GOOD_ROW])
+    book = rewritten(good, tmp_path / "laughs.xlsx", {SHEET: _laughs(good)})
+    found = refused(repo, book, "X023")
+    assert found.file == str(book) or found.file.endswith("laughs.xlsx"), found
 
 
 def test_normal_workbook_still_imports(repo, tmp_path) -> None:

@@ -18,6 +18,8 @@ from site_builder.render.tree import NAV_ROUNDS
 
 from conftest import BASE_FILES, ROOT
 
+pytestmark = pytest.mark.slow  # builds the demo site
+
 
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory) -> Path:

@@ -172,6 +172,7 @@ def rectify(*args: str, cwd=None) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_dubian_list_on_the_demo_matches_the_hand_checked_items(demo_repo, tmp_path) -> None:
     # Checked by hand in ledgers/r5 and rounds/supervision/r5.yml for 2020-12-01:
     # rlgs P02/M1 due 2020-10-18 (in progress): 44 days late, reminded and noticed already;
@@ -220,6 +221,7 @@ def test_dubian_list_on_the_demo_matches_the_hand_checked_items(demo_repo, tmp_p
     assert numbers == {f"区巡办督〔2020〕{n}号" for n in range(8, 21)}
 
 
+@pytest.mark.slow
 def test_dubian_for_an_unknown_round_says_which_exist(demo_repo) -> None:
     result = rectify("dubian", "r9", "--root", str(demo_repo))
     assert result.returncode == 2

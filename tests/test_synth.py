@@ -13,6 +13,8 @@ from site_builder.load import load_project
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # generates repositories with `rectify synth`
+
 UNITS, COMMITS_PER_UNIT = 6, 40
 
 
