@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -124,10 +125,16 @@ def test_second_build_waits_for_the_first(district, reference, tmp_path) -> None
 
     first = build_run(district, out)
     assert until(holds_lock(out, first)), first.stderr
-    second = build_run(district, out)
-    assert until(lambda: "正由另一次生成使用" in second.stderr), second.stderr
-    assert first.proc.poll() is None, "the second build must have waited while the first ran"
-    assert f"进程 {first.proc.pid}" in second.stderr
+    # Paused while it holds the folder, so the second build surely finds it busy however
+    # slowly it starts on a loaded machine; resumed once the second says it waits.
+    os.kill(first.proc.pid, signal.SIGSTOP)
+    try:
+        second = build_run(district, out)
+        assert until(lambda: "正由另一次生成使用" in second.stderr), second.stderr
+        assert first.proc.poll() is None, "the second build must have waited while the first ran"
+        assert f"进程 {first.proc.pid}" in second.stderr
+    finally:
+        os.kill(first.proc.pid, signal.SIGCONT)
     assert first.wait() == 0, first.stderr
     assert second.wait() == 0, second.stderr
     stop.set()
