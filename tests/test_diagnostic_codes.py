@@ -384,7 +384,8 @@ SPREADSHEET_CASES |= {f"X{n:03d}" for n in range(18, 29)}
 # E codes come from rubrics and evaluation records; test_evaluation.py triggers each.
 EVALUATION_CASES = {f"E{n:03d}" for n in range(1, 20)}
 # C codes: test_masking.py (C001 at its line, C002 from a build), test_publishing.py (C003).
-CONFIDENTIALITY_CASES = {"C001", "C002", "C003"}
+# C010 (a public build without the office's contacts): tests/test_disclosure.py.
+CONFIDENTIALITY_CASES = {"C001", "C002", "C003", "C010"}
 # V codes come from 督办 records and data exports; test_supervision.py triggers each.
 SUPERVISION_CASES = {f"V{n:03d}" for n in (*range(1, 9), 20, 21)}
 # V030–V039: the city's districts; tests/test_city.py triggers each.
