@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+from collections.abc import Callable
 from datetime import date
 
 from markupsafe import Markup
@@ -47,18 +48,7 @@ def cumulative_lines(series: dict[str, list[date]], title: str) -> Markup:
     def y(n: float) -> float:
         return top + plot_h * (1 - n / peak)
 
-    parts = [
-        f'<svg class="rl-chart" role="img" aria-label="{_e(title)}" '
-        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{_e(title)}</title>",
-        f'<line x1="{left}" y1="{axis_y}" x2="{left + plot_w}" y2="{axis_y}" stroke="#767676"/>',
-        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{axis_y}" stroke="#767676"/>',
-    ]
-    for n in sorted({0, peak // 2, peak}):
-        parts.append(
-            f'<text x="{left - 6}" y="{y(n) + 4:.1f}" text-anchor="end" font-size="11">{n}</text>'
-            f'<line x1="{left - 3}" y1="{y(n):.1f}" x2="{left}" y2="{y(n):.1f}" stroke="#767676"/>'
-        )
+    parts = _frame(title, width, height, (left, top, plot_w, axis_y), peak, y)
     years = range(start.year + (start.month > 1 or start.day > 1), end.year + 1)
     for year in years:
         tx = x(date(year, 1, 1))
@@ -172,18 +162,7 @@ def monthly_trend(months: list[str], series: dict[str, list[int]], title: str) -
     def y(n: float) -> float:
         return top + plot_h * (1 - n / peak)
 
-    parts = [
-        f'<svg class="rl-chart" role="img" aria-label="{_e(title)}" '
-        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{_e(title)}</title>",
-        f'<line x1="{left}" y1="{axis_y}" x2="{left + plot_w}" y2="{axis_y}" stroke="#767676"/>',
-        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{axis_y}" stroke="#767676"/>',
-    ]
-    for n in sorted({0, peak // 2, peak}):
-        parts.append(
-            f'<text x="{left - 6}" y="{y(n) + 4:.1f}" text-anchor="end" font-size="11">{n}</text>'
-            f'<line x1="{left - 3}" y1="{y(n):.1f}" x2="{left}" y2="{y(n):.1f}" stroke="#767676"/>'
-        )
+    parts = _frame(title, width, height, (left, top, plot_w, axis_y), peak, y)
     for index, month in enumerate(months):
         year, number = month.split("-")
         tall = number == "01" or index == 0
@@ -219,3 +198,29 @@ def monthly_trend(months: list[str], series: dict[str, list[int]], title: str) -
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _frame(
+    title: str,
+    width: int,
+    height: float,
+    box: tuple[float, float, float, float],
+    peak: int,
+    y: Callable[[float], float],
+) -> list[str]:
+    """A line chart's opening: the svg element, its title, both axes and the y ticks
+    (0, half and the peak); ``box`` is (left, top, plot width, axis y)."""
+    left, top, plot_w, axis_y = box
+    parts = [
+        f'<svg class="rl-chart" role="img" aria-label="{_e(title)}" '
+        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{_e(title)}</title>",
+        f'<line x1="{left}" y1="{axis_y}" x2="{left + plot_w}" y2="{axis_y}" stroke="#767676"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{axis_y}" stroke="#767676"/>',
+    ]
+    for n in sorted({0, peak // 2, peak}):
+        parts.append(
+            f'<text x="{left - 6}" y="{y(n) + 4:.1f}" text-anchor="end" font-size="11">{n}</text>'
+            f'<line x1="{left - 3}" y1="{y(n):.1f}" x2="{left}" y2="{y(n):.1f}" stroke="#767676"/>'
+        )
+    return parts
