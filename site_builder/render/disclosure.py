@@ -11,14 +11,18 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import TYPE_CHECKING
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
 from site_builder.analyse.disclosure import DisclosureNotice
 from site_builder.model.district import DisclosureSettings
 from site_builder.model.wording import cn_date
-from site_builder.render.docx_report import BODY_FONT, HEADING_FONT, TITLE_FONT, _font
+from site_builder.render.docx_report import (
+    HEADING_FONT,
+    TITLE_FONT,
+    _font,
+    official_document,
+)
 from site_builder.render.dubian_docx import numeral
 from site_builder.render.env import render
 
@@ -167,12 +171,7 @@ def _contact_sentence(c: DisclosureSettings) -> str:
 
 def notice_docx(text: NoticeText) -> bytes:
     """The notice as a .docx in the layout of a 公文: A4, 小标宋 title, 仿宋 body, 黑体 heads."""
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    _font(document.styles["Normal"], BODY_FONT, 16)
+    document = official_document()
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _font(title.add_run(text.title), TITLE_FONT, 22)

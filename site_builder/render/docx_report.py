@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 from zipfile import ZipFile
 
@@ -155,3 +156,15 @@ def write_report_docx(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(report_docx(report, when))
     return path
+
+
+def official_document() -> Any:
+    """An empty Word document in the layout of a 公文 (GB/T 9704): A4, its margins, 仿宋
+    三号 as the body; the 督办通知 and the 整改情况公开 notice start from it."""
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    _font(document.styles["Normal"], BODY_FONT, 16)
+    return document

@@ -11,14 +11,13 @@ from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Pt, RGBColor
 
 from site_builder.analyse.supervision import UnitDue
 from site_builder.model import Project
 from site_builder.model.wording import cn_date
-from site_builder.render.docx_report import BODY_FONT, TITLE_FONT, _font
+from site_builder.render.docx_report import BODY_FONT, TITLE_FONT, _font, official_document
 
 NUMERALS = "一二三四五六七八九十"
 
@@ -88,12 +87,7 @@ def notices(project: Project, due: list[UnitDue], as_of: date) -> list[Notice]:
 
 
 def notice_docx(notice: Notice) -> bytes:
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    _font(document.styles["Normal"], BODY_FONT, 16)
+    document = official_document()
 
     def centred(text: str, font: str, size: float, red: bool = False) -> None:
         paragraph = document.add_paragraph()
