@@ -107,12 +107,8 @@ def _base() -> tuple[bytes, bytes, bytes, bytes, int]:
     """The configured empty document, made once: the package without its body part and
     core properties (compressed once), ``document.xml`` cut where the body goes, the
     core properties and the text width in twips."""
-    document = Document()
+    document = official_document(body_size=14)
     section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    _font(document.styles["Normal"], BODY_FONT, 14)
     for level in (1, 2):
         _font(document.styles[f"Heading {level}"], HEADING_FONT, 16 if level == 1 else 14, True)
     width = Emu(section.page_width - section.left_margin - section.right_margin).twips
@@ -158,13 +154,14 @@ def write_report_docx(
     return path
 
 
-def official_document() -> Any:
+def official_document(body_size: float = 16) -> Any:
     """An empty Word document in the layout of a 公文 (GB/T 9704): A4, its margins, 仿宋
-    三号 as the body; the 督办通知 and the 整改情况公开 notice start from it."""
+    as the body (三号, 16 pt, unless given); the reports, the 督办通知 and the 整改情况公开
+    notice start from it."""
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    _font(document.styles["Normal"], BODY_FONT, 16)
+    _font(document.styles["Normal"], BODY_FONT, body_size)
     return document
