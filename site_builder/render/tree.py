@@ -203,4 +203,3 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     fingerprints.save(tree)
     tree.fingerprints = fingerprints
     return tree
-
