@@ -222,16 +222,21 @@ def unit_page_cache(site: SiteData, docs_dir: Path) -> PageCache:
     )
 
 
-def unit_page_key(
-    cache: PageCache, site: SiteData, r: RoundView, u: UnitView, dubian: object
-) -> str:
-    """Exactly what unit.md.j2 and its partials read besides the cache's scope.
+def unit_page_key(cache: PageCache, site: SiteData, page: Mapping[str, Any]) -> str:
+    """Exactly what unit.md.j2 and its partials read besides the cache's scope: the
+    template's arguments other than ``site`` (``page``: ``r``, ``u``, ``dubian`` and any
+    other) and, from ``site``, the unit's analysis and feedback list.
 
     The view's timeline and measure rows are left out: views.py derives them from the
     ledger and the analysis (its events and colours), which are in. Any other field,
     a new one included, is in."""
+    r: RoundView = page["r"]
+    u: UnitView = page["u"]
+    dubian = page.get("dubian")
+    extra = sorted((k, v) for k, v in page.items() if k not in ("r", "u", "dubian"))
     shown = [getattr(u, f.name) for f in dataclasses.fields(u) if f.name not in _DERIVED]
     feedback = site.project.feedback_by_key.get(u.ledger.key) if u.ledger else None
     # 督办 prints the day it is judged on; other pages' dates are in their figures.
     as_of = site.as_of if dubian is not None else None
-    return cache.key(r.id, r.name, *shown, site.analysis.ledger(u.key), feedback, dubian, as_of)
+    analysis = site.analysis.ledger(u.key)
+    return cache.key(r.id, r.name, *shown, analysis, feedback, dubian, as_of, extra)

@@ -51,8 +51,9 @@ class DocsTree:
         return True
 
     def keep(self, rel: str) -> bool:
-        """Keep ``rel`` as an earlier render wrote it (render/fingerprint.py); False if
-        a file of that name was written already."""
+        """Count ``rel`` as written, unchanged, without reading it; False if already taken."""
+        if not (self.docs_dir / rel).resolve().is_relative_to(self.docs_dir.resolve()):
+            raise ValueError(f"refusing to keep a file outside the docs folder: {rel}")
         if rel.casefold() in self.written:
             return False
         self.written.add(rel.casefold())
@@ -147,12 +148,11 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
         tree.write(f"rounds/{round_view.id}.md", render("round.md.j2", site=site, r=round_view))
         for unit_view in round_view.units:
             rel = f"units/{round_view.id}/{unit_view.unit.id}.md"
-            unit_dubian = dubian.get(f"{round_view.id}/{unit_view.unit.id}")
-            key = unit_page_key(fingerprints, site, round_view, unit_view, unit_dubian)
-            if fingerprints.reuse(tree, rel, key):
-                continue
-            page = render("unit.md.j2", site=site, r=round_view, u=unit_view, dubian=unit_dubian)
-            if tree.write(rel, page):
+            # What the template gets besides ``site``; all of it is in the page's key.
+            page = {"r": round_view, "u": unit_view, "dubian": dubian.get(unit_view.key)}
+            key = unit_page_key(fingerprints, site, page)
+            reused = fingerprints.reuse(tree, rel, key)
+            if not reused and tree.write(rel, render("unit.md.j2", site=site, **page)):
                 fingerprints.wrote(rel, key)
     tree.write("common/index.md", render("common.md.j2", site=site))
     tree.write("cases/index.md", render("cases.md.j2", site=site))
