@@ -5,8 +5,8 @@
 Generates a repository (``rectify synth``, or uses ``--work``'s if it is there), then
 ``--repeat`` times, for each code checkout (this one, and ``--before``, a checkout of an
 earlier commit, e.g. ``git worktree add /tmp/before baadbe8``), in fresh interpreters
-(``anchor.py``'s ``ours`` child, run from that checkout, so its ``site_builder`` is the
-one imported): a build into an empty folder (history cache kept: the history's cold
+(a child that imports that checkout's ``site_builder`` and records each stage's wall
+and CPU seconds): a build into an empty folder (history cache kept: the history's cold
 read is ``history.py``'s subject), then one more merged change and a rebuild into the
 same folder; the change is undone after each run. Runs of the two checkouts alternate,
 so both see the same load. Prints medians of every stage and the whole build; writes
@@ -33,17 +33,39 @@ STAGES = {"加载": "load", "校验": "validate", "读取历史": "history", "�
           "搜索索引": "search index"}  # fmt: skip
 
 
+def child(code: Path, root: Path, out: Path) -> dict:
+    """One build with ``code``'s site_builder; each stage's wall and CPU seconds (the CPU
+    time of this process: on a loaded machine its wall time is mostly waiting)."""
+    sys.path.insert(0, str(code))
+    from contextlib import contextmanager
+
+    from site_builder import pipeline
+
+    original, cpu = pipeline.Timings.stage, {}
+
+    @contextmanager
+    def stage(self, name):  # type: ignore[no-untyped-def]
+        start = time.process_time()
+        with original(self, name):
+            yield
+        cpu[STAGES.get(name, name)] = time.process_time() - start
+
+    pipeline.Timings.stage = stage  # type: ignore[method-assign]
+    start = time.perf_counter()
+    result = pipeline.build(root, out, keep_going=True)
+    return {"seconds": time.perf_counter() - start, "cpu": cpu,
+            "stages": {STAGES.get(n, n): s for n, s in result.timings.stages},
+            "code": str(Path(pipeline.__file__).parent)}  # fmt: skip
+
+
 def ours(code: Path, root: Path, out: Path) -> dict:
     done = subprocess.run(
-        [sys.executable, str(code / "bench" / "anchor.py"), "--child", "ours",
-         "--root", str(root), "--out", str(out)],
+        [sys.executable, __file__, "--child", str(code), "--root", str(root), "--out", str(out)],
         stdout=subprocess.PIPE, cwd=code, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )  # fmt: skip
     if done.returncode != 0:
         raise SystemExit(f"build with {code} failed ({done.returncode})")
-    figures = json.loads(done.stdout.decode().strip().splitlines()[-1])
-    figures["stages"] = {STAGES.get(n, n): s for n, s in figures["stages"]}
-    return figures
+    return json.loads(done.stdout.decode().strip().splitlines()[-1])
 
 
 def measure(units: int, work: Path, repeat: int, codes: dict[str, Path]) -> dict:
@@ -71,6 +93,8 @@ def medians(runs: list[dict]) -> dict[str, float]:
     names = list(runs[0]["stages"])
     found = {n: median([r["stages"].get(n, float("nan")) for r in runs]) for n in names}
     found["whole build"] = median([r["seconds"] for r in runs])
+    for n in names:
+        found[f"{n}, CPU"] = median([r["cpu"].get(n, float("nan")) for r in runs])
     return found
 
 
@@ -98,7 +122,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--before", type=Path, help="a checkout of the code to compare with")
     parser.add_argument("--work", type=Path, help="keep the repository and builds here")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args.child, args.root, args.out), ensure_ascii=False))
+        return 0
     codes = {"this": ROOT}
     if args.before:
         codes["before"] = args.before.resolve()
