@@ -17,6 +17,7 @@ from site_builder.render import (
     views,
 )
 from site_builder.render.env import render
+from site_builder.render.fingerprint import PageCache, unit_page_cache, unit_page_key
 
 ASSETS = ("rectify.css", "rectify.js", "rectify-search.js")
 # With more rounds than this, the sidebar links one page listing them all: the sidebar
@@ -33,8 +34,11 @@ class DocsTree:
     pages: list[str] = field(default_factory=list)
     nav: list[dict] = field(default_factory=list)
     written: set[str] = field(default_factory=set, repr=False)
+    # Which fingerprinted pages were rendered and which kept (render/fingerprint.py).
+    fingerprints: PageCache | None = field(default=None, repr=False)
 
-    def write(self, rel: str, content: str | bytes) -> None:
+    def write(self, rel: str, content: str | bytes) -> bool:
+        """Write ``rel`` unless a file of that name was written already; False if so."""
         target = (self.docs_dir / rel).resolve()
         # Ids are validated, but a page path must never leave the docs folder.
         if not target.is_relative_to(self.docs_dir.resolve()):
@@ -42,7 +46,7 @@ class DocsTree:
         # Nor replace a file already written (`index` as a case id, `A` and `a` on a
         # case-insensitive disk): the validator reports it (R012); the first one stays.
         if rel.casefold() in self.written:
-            return
+            return False
         self.written.add(rel.casefold())
         data = content if isinstance(content, bytes) else content.encode("utf-8")
         # An unchanged file keeps its modification time: the site engine re-renders
@@ -52,6 +56,7 @@ class DocsTree:
             target.write_bytes(data)
         if rel.endswith(".md"):
             self.pages.append(rel)
+        return True
 
     def keep(self, rel: str) -> bool:
         """Count ``rel`` as written, unchanged, without reading it; False if already taken."""
@@ -60,6 +65,8 @@ class DocsTree:
         if rel.casefold() in self.written:
             return False
         self.written.add(rel.casefold())
+        if rel.endswith(".md"):
+            self.pages.append(rel)
         return True
 
     def remove_stale(self) -> None:
@@ -147,20 +154,23 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     tree.write("warnings/green.md", render("warnings_green.md.j2", site=site))
     # Each ledger's report (.docx) and workbook (.xlsx): first, as unit pages give sizes.
     takeaways = takeaway.write_takeaways(tree, site)
+    # A unit page whose inputs are unchanged is neither rendered nor rewritten.
+    fingerprints = unit_page_cache(site, docs_dir)
     for round_view in site.rounds:
         tree.write(f"rounds/{round_view.id}.md", render("round.md.j2", site=site, r=round_view))
         for unit_view in round_view.units:
-            tree.write(
-                f"units/{round_view.id}/{unit_view.unit.id}.md",
-                render(
-                    "unit.md.j2",
-                    site=site,
-                    r=round_view,
-                    u=unit_view,
-                    dubian=dubian.get(f"{round_view.id}/{unit_view.unit.id}"),
-                    takeaway=takeaways.get(f"{round_view.id}/{unit_view.unit.id}", []),
-                ),  # fmt: skip
-            )
+            rel = f"units/{round_view.id}/{unit_view.unit.id}.md"
+            # What the template gets besides ``site``; all of it is in the page's key.
+            page = {
+                "r": round_view,
+                "u": unit_view,
+                "dubian": dubian.get(unit_view.key),
+                "takeaway": takeaways.get(unit_view.key, []),
+            }
+            key = unit_page_key(fingerprints, site, page)
+            reused = fingerprints.reuse(tree, rel, key)
+            if not reused and tree.write(rel, render("unit.md.j2", site=site, **page)):
+                fingerprints.wrote(rel, key)
     tree.write("common/index.md", render("common.md.j2", site=site))
     tree.write("cases/index.md", render("cases.md.j2", site=site))
     for case in site.cases:
@@ -207,4 +217,6 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     if site.guides:
         tree.nav.append({"使用指南": [{g.title: f"guide/{g.name}"} for g in site.guides]})
     tree.remove_stale()
+    fingerprints.save(tree)
+    tree.fingerprints = fingerprints
     return tree
