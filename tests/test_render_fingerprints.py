@@ -104,6 +104,19 @@ def test_a_merged_change_re_renders_only_its_unit_page(repo, tmp_path) -> None:
     assert "“三重一大”事项未经党组集体研究" in site
 
 
+def test_a_clue_handed_over_re_renders_its_unit_page(repo, tmp_path) -> None:
+    # The 对账 view lists a unit's clues from rounds/clues/, outside the ledger.
+    out = tmp_path / "out"
+    built(repo.root, out)
+    clues = (
+        "round: r1\nclues:\n  - {id: XS01, unit: jyj, summary: 反映公务接待超标准, "
+        "handed_over_on: 2017-11-10, receiver: 区纪委监委, status: 立案}\n"
+    )
+    repo.commit({"rounds/clues/r1.yml": clues}, "登记移交问题线索")
+    assert built(repo.root, out)["rendered"] == ["units/r1/jyj.md"]
+    assert "反映公务接待超标准" in (out / "docs/units/r1/jyj.md").read_text(encoding="utf-8")
+
+
 def test_a_settings_value_re_renders_every_unit_page(repo, tmp_path) -> None:
     out = tmp_path / "out"
     built(repo.root, out)

@@ -225,7 +225,7 @@ def unit_page_cache(site: SiteData, docs_dir: Path) -> PageCache:
 def unit_page_key(cache: PageCache, site: SiteData, page: Mapping[str, Any]) -> str:
     """Exactly what unit.md.j2 and its partials read besides the cache's scope: the
     template's arguments other than ``site`` (``page``: ``r``, ``u``, ``dubian`` and any
-    other) and, from ``site``, the unit's analysis and feedback list.
+    other) and, from ``site``, the unit's analysis, feedback list and problem clues.
 
     The view's timeline and measure rows are left out: views.py derives them from the
     ledger and the analysis (its events and colours), which are in. Any other field,
@@ -239,4 +239,6 @@ def unit_page_key(cache: PageCache, site: SiteData, page: Mapping[str, Any]) -> 
     # 督办 prints the day it is judged on; other pages' dates are in their figures.
     as_of = site.as_of if dubian is not None else None
     analysis = site.analysis.ledger(u.key)
-    return cache.key(r.id, r.name, *shown, analysis, feedback, dubian, as_of, extra)
+    # The 对账 view lists the unit's problem clues (rounds/clues/), which no view holds.
+    clues = [c for c in site.project.clues if (c.round, c.unit) == (r.id, u.unit.id)]
+    return cache.key(r.id, r.name, *shown, analysis, feedback, clues, dubian, as_of, extra)
