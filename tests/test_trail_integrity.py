@@ -440,3 +440,23 @@ def test_a_new_key_later_does_not_undo_earlier_signed_approvals(tmp_path) -> Non
     repo.commit({W: LEDGER}, "P02 重新打开", who=STAFF)
     repo.merge("reopen", who=REVIEWER, sign_key=old_key)
     assert event_of(repo, Kind.REOPENED, "r1/wcjd/P02").signoff.state is State.BAD_SIGNATURE
+
+
+def test_deleting_a_problem_does_not_hide_its_accountability(repo) -> None:
+    # Someone who may not remove an accountability entry deletes the whole problem
+    # holding it: the entry's removal is reported too, not only the deletion.
+    lines = LEDGER.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.strip() == "- id: P01")
+    end = next(i for i, line in enumerate(lines) if line.strip() == "- id: P02")
+    without_p01 = "".join(lines[:start] + lines[end:])
+    base = repo.git("rev-parse", "HEAD")
+    repo.branch("drop")
+    repo.commit({W: without_p01}, "删去问题", who=STAFF)
+    found = check_change(repo.root, f"{base}..drop").diagnostics
+    h011 = [d.message for d in found if d.code == "H011"]
+    assert any("周强" in message for message in h011), h011
+    assert "H001" in [d.code for d in found]  # the deletion itself, as before
+    repo.merge("drop", who=REVIEWER)
+    history, _ = trail(repo)
+    altered = [e.old or "" for e in history.events if e.kind is Kind.ACCOUNTABILITY_ALTERED]
+    assert any(old.startswith("周强") for old in altered), altered
