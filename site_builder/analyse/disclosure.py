@@ -10,6 +10,7 @@ Built from the records the audience may see (a public build's are already masked
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -76,9 +77,13 @@ class DisclosureNotice:
         return sum(c.count for c in self.by_form)
 
 
-def disclosure_notice(project: Project, ledger: Ledger, as_of: date) -> DisclosureNotice:
-    """The notice of one ledger (a unit in a round) as of ``as_of``."""
-    stats = ledger_stats(ledger, as_of, project.settings.thresholds)
+def disclosure_notice(
+    project: Project, ledger: Ledger, as_of: date, stats: LedgerStats | None = None
+) -> DisclosureNotice:
+    """The notice of one ledger (a unit in a round) as of ``as_of``; ``stats`` are the
+    ledger's figures when the analysis already has them."""
+    if stats is None:
+        stats = ledger_stats(ledger, as_of, project.settings.thresholds)
     round_ = project.round_by_id.get(ledger.round)
     unit = project.unit_by_id.get(ledger.unit)
     team = round_.team_of(ledger.unit) if round_ else None
@@ -132,13 +137,17 @@ def disclosure_notice(project: Project, ledger: Ledger, as_of: date) -> Disclosu
     )
 
 
-def disclosure_notices(project: Project, as_of: date) -> list[DisclosureNotice]:
-    """Every ledger's notice, by round (oldest first), then unit."""
+def disclosure_notices(
+    project: Project, as_of: date, known: Mapping[str, LedgerStats] | None = None
+) -> list[DisclosureNotice]:
+    """Every ledger's notice, by round (oldest first), then unit; ``known`` holds the
+    figures the analysis already counted (ledger key -> stats), so none is counted twice."""
     start = {r.id: r.start for r in project.rounds}
     ledgers = sorted(
         project.ledgers, key=lambda led: (start.get(led.round, as_of), led.round, led.unit)
     )
-    return [disclosure_notice(project, ledger, as_of) for ledger in ledgers]
+    known = known or {}
+    return [disclosure_notice(project, ledger, as_of, known.get(ledger.key)) for ledger in ledgers]
 
 
 def _mechanism_text(title: str, document: str | None, issued_on: date | None) -> str:

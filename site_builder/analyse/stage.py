@@ -172,7 +172,9 @@ def analyse(project: Project, history: History | None, as_of: date) -> Analysis:
         money=money_totals(project, as_of),
         clues=clue_figures(project, as_of),
         worst=_worst(ledgers),
-        disclosure=tuple(disclosure_notices(project, as_of)),
+        disclosure=tuple(
+            disclosure_notices(project, as_of, {k: a.stats for k, a in ledgers.items()})
+        ),
     )
 
 
