@@ -54,4 +54,5 @@ def to_csv(rows: list[list[str]]) -> bytes:
 
 def to_json(ledgers: list[Ledger]) -> bytes:
     data = [ledger.model_dump(mode="json", exclude_none=True) for ledger in ledgers]
-    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    # Not indented, like data/export.json: json's C encoder runs only without indentation.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
