@@ -175,3 +175,62 @@ def test_which_blocks_are_set_aside(markdown: str, taken: int) -> None:
     for i, block in enumerate(blocks):
         restored = restored.replace(f"<!--m-{i}-->", block)
     assert restored == markdown
+
+
+def test_a_rebuild_reads_only_the_pages_mkdocs_rewrote(make_repo, tmp_path) -> None:
+    """The policy and the search digests of the pages a dirty build copied come from the
+    last build's record (site/pages.py); the site is what reading every page gives."""
+    root, out = make_repo(), tmp_path / "out"
+    site = built(root, out)
+    assert engine_state(out)["pages_read"] == len(mtimes(site))
+    ledger = root / LEDGER
+    ledger.write_text(
+        ledger.read_text(encoding="utf-8").replace("公务用车管理不规范", "公车使用登记不全"),
+        encoding="utf-8",
+    )
+    before = mtimes(site)
+    site = built(root, out)
+    rewritten = [page for page, when in mtimes(site).items() if when != before.get(page)]
+    assert "units/r1/wcjd/index.html" in rewritten
+    assert 0 < engine_state(out)["pages_read"] <= len(rewritten) < len(before) // 2
+    # Every page carries the policy the headers name, as a full read of the site gives.
+    check = tmp_path / "check"
+    shutil.copytree(site, check)
+    secure_site(check)
+    for page in mtimes(site):
+        assert (site / page).read_bytes() == (check / page).read_bytes(), page
+    assert (site / "_headers").read_text() == (check / "_headers").read_text()
+
+
+def test_a_new_inline_script_puts_the_new_policy_in_every_page(tmp_path) -> None:
+    from site_builder.site import pages
+
+    site, out = tmp_path / "site", tmp_path / "out"
+    out.mkdir()
+    page = '<html><head>\n<meta charset="utf-8">\n<title>{t}</title></head><body>{b}</body></html>'
+    for name in ("a", "b"):
+        (site / name).mkdir(parents=True)
+        (site / name / "index.html").write_text(
+            page.format(t=name, b="<script>var x = 1;</script>"), encoding="utf-8"
+        )
+    scanned, policy = pages.secure(site, None)
+    pages.write_state(out, scanned, policy)
+    assert scanned.read == {"a/index.html", "b/index.html"}
+
+    # Nothing changed: nothing is read, nothing rewritten.
+    again, same = pages.secure(site, out)
+    assert again.read == set() and same == policy
+
+    # A page brings a new inline script: only it is read, and every page gets the policy.
+    (site / "b" / "index.html").write_text(
+        page.format(t="b", b="<script>var x = 1;</script><script>var y = 2;</script>"),
+        encoding="utf-8",
+    )
+    changed, new = pages.secure(site, out)
+    assert changed.read == {"b/index.html"} and new != policy
+    for name in ("a", "b"):
+        assert new.strip() in (site / name / "index.html").read_text(encoding="utf-8")
+
+    # A record that cannot be read is no record: every page is read.
+    (out / pages.STATE_FILE).write_bytes(b"\x00garbage{")
+    assert pages.secure(site, out)[0].read == {"a/index.html", "b/index.html"}

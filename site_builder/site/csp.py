@@ -83,15 +83,39 @@ def secure_site(site: Path) -> dict[str, str]:
     hashes: set[str] = set()
     for text in texts.values():
         hashes |= inline_script_hashes(text)
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(hashes, True)}">\n'
     for path, text in texts.items():
-        bare = _META.sub("", text)
-        head = _HEAD.search(bare)
-        if head is None:
-            continue
-        new = bare[: head.end()] + meta + bare[head.end() :]
-        if new != text:  # a dirty build leaves most pages as they were
-            path.write_text(new, encoding="utf-8")
+        _put_policy(path, text, meta_policy(hashes))
+    return write_header_files(site, hashes)
+
+
+def meta_policy(hashes: set[str]) -> str:
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy(hashes, True)}">\n'
+
+
+def _put_policy(path: Path, text: str, meta: str) -> bool:
+    bare = _META.sub("", text)
+    head = _HEAD.search(bare)
+    if head is None:
+        return False
+    new = bare[: head.end()] + meta + bare[head.end() :]
+    if new == text:  # a dirty build leaves most pages as they were
+        return False
+    path.write_text(new, encoding="utf-8")
+    return True
+
+
+def put_policy(site: Path, pages: list[str], hashes: set[str]) -> list[str]:
+    """Put the policy of ``hashes`` in ``pages`` (paths in ``site``); those rewritten."""
+    meta = meta_policy(hashes)
+    return [
+        rel
+        for rel in pages
+        if _put_policy(site / rel, (site / rel).read_text(encoding="utf-8"), meta)
+    ]
+
+
+def write_header_files(site: Path, hashes: set[str]) -> dict[str, str]:
+    """``_headers`` and the nginx ``include`` file for the policy of ``hashes``."""
     headers = security_headers(hashes)
     lines = ["/*", *(f"  {name}: {value}" for name, value in headers.items())]
     (site / HEADERS_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")

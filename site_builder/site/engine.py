@@ -26,8 +26,7 @@ from contextlib import AbstractContextManager, nullcontext
 from importlib import metadata, resources
 from pathlib import Path
 
-from site_builder.site import search
-from site_builder.site.csp import secure_site
+from site_builder.site import pages, search
 from site_builder.site.escape import escape_nav, escape_text
 from site_builder.site.swap import swap_in
 
@@ -166,12 +165,13 @@ def index_search(
     shards: int | None = None,
     verbose: bool = False,
     shard_key: Callable[[str], str] | None = None,
+    indexed: dict[str, str] | None = None,
 ) -> tuple[search.Indexed, dict]:
     """Build the sharded Chinese search index of ``site`` into ``site/pagefind``
     (``site/search.py``), reusing the unchanged shards of ``previous``."""
     try:
         return search.build_index(
-            site, out, pagefind_executable(), previous, shards, verbose, shard_key
+            site, out, pagefind_executable(), previous, shards, verbose, shard_key, indexed
         )
     except search.SearchIndexError as exc:
         raise SiteError(str(exc)) from None
@@ -207,25 +207,30 @@ def build_site_engine(
             shutil.copytree(final, staging, symlinks=True, ignore=skip_index)
         run_mkdocs(config_file, dirty)
     with stage("搜索索引"):
-        # The Content-Security-Policy, from the inline scripts the pages hold (site/csp.py),
-        # before indexing: pages copied from the last site already carry it, so a page's
-        # content, and the search shard's hash of it, is the same whichever way it came.
-        secure_site(staging)
+        # One read of the pages MkDocs wrote (site/pages.py: in a dirty build, the pages
+        # copied from the last site are known by their size and time) for the
+        # Content-Security-Policy, from the inline scripts the pages hold (site/csp.py),
+        # and the search index, whose shards are re-indexed where a page's digest changed.
+        scanned, policy = pages.secure(staging, out if dirty else None)
         previous = final if final.is_dir() else None
         indexed, manifest = index_search(
-            staging, out, previous, verbose=verbose, shard_key=shard_key
-        )
+            staging, out, previous, verbose=verbose, shard_key=shard_key,
+            indexed=scanned.searchable(),
+        )  # fmt: skip
     # Swap: the previous site stays whole until the new one is complete, and is
     # replaced in one step (site/swap.py). The state is written only for a site in place.
     (out / STATE_FILE).unlink(missing_ok=True)
     search.forget_manifest(out)
+    pages.forget_state(out)
     site = swap_in(staging, final)
     search.write_manifest(out, manifest)
+    pages.write_state(out, scanned, policy)
     state = {
         "fingerprint": current,
         "incremental": dirty,
         "search_shards": indexed.shards,
         "search_shards_reindexed": indexed.reindexed,
+        "pages_read": len(scanned.read),
     }
     (out / STATE_FILE).write_text(json.dumps(state) + "\n", encoding="utf-8")
     return site

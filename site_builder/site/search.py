@@ -49,9 +49,12 @@ SHARDS_FILE = "shards.json"
 # first search under 2 MB.
 PAGES_PER_SHARD = 250
 MAX_SHARDS = 8
-_VERSION = 2
+_VERSION = 3
 # The attribute Pagefind looks for, in a tag (not in text: staff text cannot hold "<").
-_BODY = re.compile(rb"<[A-Za-z][^<>]*\sdata-pagefind-body[\s=>/]")
+_BODY = re.compile(r"<[A-Za-z][^<>]*\sdata-pagefind-body[\s=>/]")
+_TITLE = re.compile(r"<title>[^<]*</title>")
+# Where the page's content ends (Material's article); what follows is theme, not content.
+_CONTENT_END = "</article>"
 # Not indexed, and not part of a page's hash: the overview's line saying when and from
 # which commit the site was built changes on every build (render/templates/overview.md.j2).
 # Table headers are not indexed either: Pagefind runs a header row's cells together into
@@ -59,7 +62,7 @@ _BODY = re.compile(rb"<[A-Za-z][^<>]*\sdata-pagefind-body[\s=>/]")
 # nor the breadcrumbs (区 → 轮次 → 单位, on every page and above every problem), which
 # filled excerpts. Their round filter is still read (data-pagefind-filter, _crumbs.md.j2).
 UNINDEXED = (".headerlink", ".rl-build", "thead", ".rl-crumbs", ".rl-crumbs-inline")
-_BUILD_LINE = re.compile(rb'<p class="[^"]*\brl-build\b[^"]*">.*?</p>', re.S)
+_BUILD_LINE = re.compile(r'<p class="[^"]*\brl-build\b[^"]*">.*?</p>', re.S)
 
 
 class SearchIndexError(Exception):
@@ -85,18 +88,46 @@ def shard_of(path: str, count: int) -> int:
     return int.from_bytes(hashlib.sha256(path.encode()).digest()[:4], "big") % count
 
 
+def search_source(html: str) -> str | None:
+    """What Pagefind needs of a page: its title and its content from the
+    ``data-pagefind-body`` element on, in a bare document (a third of the page: the
+    header, the sidebar and the footer every page repeats are left out, so Pagefind and
+    ``split_han`` read less). None for a page without the element: Pagefind skips the
+    other pages of a site where any page has one, and each shard must skip them too."""
+    body = _BODY.search(html)
+    if body is None:
+        return None
+    end = html.find(_CONTENT_END, body.start())
+    title = _TITLE.search(html, 0, body.start())
+    return (
+        '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
+        + (title.group() if title else "")
+        + "</head><body>"
+        + html[body.start() : end if end >= 0 else len(html)]
+        + "</body></html>\n"
+    )
+
+
+def search_digest(html: str) -> str:
+    """A digest of what Pagefind indexes of a page (the build line aside: it changes on
+    every build); "" for a page it skips."""
+    source = search_source(html)
+    if source is None:
+        return ""
+    return hashlib.sha256(_BUILD_LINE.sub("", source).encode("utf-8")).hexdigest()
+
+
 def indexed_pages(site: Path) -> dict[str, str]:
-    """The pages Pagefind indexes (those with a ``data-pagefind-body`` element) and their
-    content hashes, by path in the site. Pagefind skips the other pages of a site where
-    any page has one; each shard must skip them too, so they are left out here."""
+    """The pages Pagefind indexes and their digests (``search_digest``), by path in the
+    site. A build takes them from ``site/pages.py``'s scan, which reads each page once."""
     pages = {}
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site)
         if rel.parts[0] == SEARCH_DIR:
             continue
-        data = path.read_bytes()
-        if _BODY.search(data):
-            pages[rel.as_posix()] = hashlib.sha256(_BUILD_LINE.sub(b"", data)).hexdigest()
+        digest = search_digest(path.read_text(encoding="utf-8"))
+        if digest:
+            pages[rel.as_posix()] = digest
     return pages
 
 
@@ -176,8 +207,8 @@ def _stage_sources(site: Path, pages: list[str], folder: Path) -> None:
     for rel in pages:
         target = folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = (site / rel).read_text(encoding="utf-8")
-        target.write_text(split_han(text), encoding="utf-8")
+        source = search_source((site / rel).read_text(encoding="utf-8"))
+        target.write_text(split_han(source or ""), encoding="utf-8")
 
 
 def build_index(
@@ -188,12 +219,14 @@ def build_index(
     shards: int | None = None,
     verbose: bool = False,
     shard_key: Callable[[str], str] | None = None,
+    pages: dict[str, str] | None = None,
 ) -> tuple[Indexed, dict]:
     """Index ``site`` into ``site/pagefind/``; reuse the shards of ``previous`` (the site in
     place) that the manifest in ``out`` shows unchanged. ``shard_key`` names the shard of a
     page path (a folder name); by default a hash of the path (``shard_of``) chooses it. Returns the figures and the new
-    manifest, which the caller writes with ``write_manifest`` once the site is in place."""
-    pages = indexed_pages(site)
+    manifest, which the caller writes with ``write_manifest`` once the site is in place.
+    ``pages`` are the indexed pages and their digests if the caller has read them."""
+    pages = indexed_pages(site) if pages is None else pages
     count: int | str = "keyed"
     if shard_key is None:
         count = shards or shard_count(len(pages))
