@@ -1,33 +1,35 @@
-"""The scale benchmark: every stage's time and peak memory at 250 to 2,000 units.
+"""The scale benchmark, issue 18's figures in one run: the demo district and 124 to 2,000 units.
 
-    .venv/bin/python bench/run.py [--sizes 250,500,1000,2000] [--commits-per-unit 40]
+    .venv/bin/python bench/run.py [--sizes 124,250,500,1000,2000] [--no-demo] [--repeat 3]
 
-For each size: generate a repository (``rectify synth``), measure the floors (a bare
-YAML parse of the working tree's files; ``git log`` of the main line plus the same
-blobs through ``cat-file --batch`` plus their bare parse), then run each stage in its
-own child process and read that child's peak resident memory from ``os.wait4``
-(``ru_maxrss``; it covers the child and the processes it waited for, such as git
-and Pagefind). Everything heavy runs in children: a child inherits its parent's peak
-in ru_maxrss (the parent's memory is the child's until ``exec``), so the parent stays
-small.
+First the demo district (``rectify demo``, every approval signed): ``--repeat`` cold
+builds, each followed by the anchor on the docs tree it generated, then one rebuild
+after one more merge. Then for each size: generate a repository (``rectify synth``),
+measure the floors (a bare YAML parse of the working tree's files; ``git log`` of the
+main line plus the same blobs through ``cat-file --batch`` plus their bare parse), then
+run each stage in its own child process and read that child's peak resident memory
+from ``os.wait4`` (``ru_maxrss``; it covers the child and the processes it waited for,
+such as git and Pagefind). Everything heavy runs in children: a child inherits its
+parent's peak in ru_maxrss (the parent's memory is the child's until ``exec``), so the
+parent stays small.
 
 - load and validate (``pipeline.check_project``)
-- history cold (``.git/rectify`` deleted) and after one new merge
-- the whole build (``pipeline.build``) into an empty folder: load, validate, history
-  (warm), analysis, page generation, the site engine (MkDocs) and the search index
-  (Pagefind); the peak memory of this child is read after every stage too (a
-  high-water mark: the peak so far, as the stages run in order)
-- the rebuild: one more merged change, then ``pipeline.build`` again into the same
-  folder, as a CI runner that keeps its build folder and ``.git/rectify`` would
+- history cold (``.git/rectify`` deleted) and after one new merge, against the floor
+- the cold build (``pipeline.build`` with no history cache, into an empty folder):
+  load, validate, history, analysis, month reports, page generation, the site engine
+  (MkDocs) and the search index (Pagefind); the peak memory of this child is read
+  after every stage too (a high-water mark: the peak so far, as the stages run in order)
 - the anchor (unless ``--no-anchor``): the docs tree that build generated, built by
   plain mkdocs-material with its own search (Chinese by jieba; ``bench/anchor.py``),
   and our cold build and rebuild as ratios against it
+- the rebuild: one more merged change, then ``pipeline.build`` again into the same
+  folder, as a CI runner that keeps its build folder and ``.git/rectify`` would
 
 then the built site: pages, bytes, and the bytes a browser downloads for its first
-search, measured in Chromium (each query in a fresh browser context). Prints tables
-and the growth exponent of each figure (the slope of log figure against log units:
-1 is linear, 2 quadratic); writes ``bench/results/run-<sizes>.json``. A script, not
-a test.
+search, measured in Chromium (each query in a fresh browser context). Prints tables,
+the growth exponent of each figure (the slope of log figure against log units: 1 is
+linear, 2 quadratic) and issue 18's targets with this run's figures; writes
+``bench/results/run-<sizes>.json``. A script, not a test.
 """
 
 from __future__ import annotations
@@ -50,10 +52,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from anchor import child_plain  # noqa: E402
 from common import (  # noqa: E402
     ROOT,
+    demo,
     drop_history_cache,
     history_floor,
     load_floor,
     machine,
+    median,
     one_new_merge,
     synth,
     write_json,
@@ -61,7 +65,7 @@ from common import (  # noqa: E402
 
 SETTINGS: dict = {}  # the child's extra arguments (--units, --seed, --commits-per-unit)
 
-DEFAULT_SIZES = [250, 500, 1000, 2000]
+DEFAULT_SIZES = [124, 250, 500, 1000, 2000]
 
 
 # --- children: one stage each, figures as JSON on the last line of stdout ----------------
@@ -304,6 +308,13 @@ def site_figures(site: Path) -> dict:
 # --- one size, all sizes --------------------------------------------------------------------
 
 
+def cold(root: Path, out: Path) -> None:
+    """No history cache and an empty build folder: what a first build (or CI without a
+    cache) pays."""
+    drop_history_cache(root)
+    shutil.rmtree(out, ignore_errors=True)
+
+
 def measure(units: int, work: Path, commits_per_unit: int, seed: int) -> dict:
     root, out = work / f"repo-{units}", work / f"build-{units}"
     shutil.rmtree(out, ignore_errors=True)
@@ -323,7 +334,8 @@ def measure(units: int, work: Path, commits_per_unit: int, seed: int) -> dict:
     figures["history_cold"] = run_child("history", root, out)
     one_new_merge(root)
     figures["history_after_one_commit"] = run_child("history", root, out)
-    say(f"[{units}] build (site engine) …")
+    say(f"[{units}] cold build …")
+    cold(root, out)
     figures["build"] = run_child("build", root, out)
     if SETTINGS.get("anchor"):
         say(f"[{units}] the anchor: plain mkdocs-material on the same docs tree …")
@@ -337,6 +349,25 @@ def measure(units: int, work: Path, commits_per_unit: int, seed: int) -> dict:
     return figures
 
 
+def measure_demo(work: Path, repeat: int) -> dict:
+    """The demo district (``rectify demo``: every approval signed): cold builds and the
+    anchor, alternating, ``repeat`` times; then one rebuild after one more merge."""
+    root, out = work / "demo", work / "build-demo"
+    say("[demo] generating …")
+    shutil.rmtree(root, ignore_errors=True)
+    figures: dict = {"repository": demo(root), "builds": [], "plain": []}
+    for run in range(repeat):
+        say(f"[demo] cold build {run + 1} of {repeat} …")
+        cold(root, out)
+        figures["builds"].append(run_child("build", root, out))
+        if SETTINGS.get("anchor"):
+            figures["plain"].append(run_child("plain", root, out))
+    say("[demo] rebuild after one more merge …")
+    one_new_merge(root)
+    figures["rebuild"] = run_child("build", root, out)
+    return figures
+
+
 def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
@@ -345,7 +376,6 @@ def say(text: str) -> None:
 STAGES = {"加载": "load", "校验": "validate", "读取历史": "history", "分析": "analysis",
           "月报": "months", "生成页面": "pages", "站点引擎": "site engine",
           "搜索索引": "search index"}  # fmt: skip
-AFTER_HISTORY = ("analysis", "months", "pages", "site engine", "search index")
 
 
 def _stages(build: dict) -> dict[str, float]:
@@ -363,7 +393,7 @@ def stage_seconds(figures: dict) -> dict[str, float]:
         "validate": lv["validate"],
         "history cold": figures["history_cold"]["seconds"],
         "history after one commit": figures["history_after_one_commit"]["seconds"],
-        "history warm (in build)": stages.get("history", nan),
+        "history (in the cold build)": stages.get("history", nan),
         "analysis": stages.get("analysis", nan),
         "page generation": stages.get("pages", nan),
         "site engine (MkDocs)": stages.get("site engine", nan),
@@ -371,17 +401,16 @@ def stage_seconds(figures: dict) -> dict[str, float]:
         "floor: YAML parse of the tree": figures["floor_load"]["total"],
         "floor: git log + blobs + parse": figures["floor_history"]["total"],
     }
-    rest = sum(stages.get(name, 0.0) for name in AFTER_HISTORY)
-    found["whole build, cold history"] = lv["load"] + lv["validate"] + found["history cold"] + rest
+    found["months (month reports)"] = stages.get("months", nan)
+    # Measured in one child: no history cache, an empty build folder.
+    found["whole build, cold"] = sum(stages.values())
     found["rebuild after one merge: site engine"] = rebuild.get("site engine", nan)
     found["rebuild after one merge: search index"] = rebuild.get("search index", nan)
     found["rebuild after one merge"] = sum(rebuild.values())
     if "plain" in figures:
         plain = figures["plain"]["seconds"]
         found["anchor: plain mkdocs-material + jieba search"] = plain
-        found["ratio: whole build, cold history / anchor"] = (
-            found["whole build, cold history"] / plain
-        )
+        found["ratio: whole build, cold / anchor"] = found["whole build, cold"] / plain
         found["ratio: rebuild after one merge / anchor"] = found["rebuild after one merge"] / plain
     return found
 
@@ -390,12 +419,102 @@ def summary_line(figures: dict) -> str:
     s = stage_seconds(figures)
     search = figures["site"]["first_search_bytes"]
     return (
-        f"build {s['whole build, cold history']:.0f} s (history cold {s['history cold']:.0f} s, "
+        f"build {s['whole build, cold']:.0f} s (history cold {s['history cold']:.0f} s, "
         f"engine {s['site engine (MkDocs)']:.0f} s, search index "
         f"{s['search index (Pagefind)']:.0f} s), rebuild {s['rebuild after one merge']:.1f} s, "
         f"peak {figures['build']['peak_mb']:.0f} MB, first search "
         + ("not measured (no Chromium)" if search is None else f"{search / 1e6:.2f} MB")
     )
+
+
+# Issue 18's targets.
+DISTRICT_COLD = 3.5  # s, the demo district, cold
+DISTRICT_RATIO = 1 / 1.3  # at least 1.3 times faster than plain Material on the same pages
+CITY_UNITS = 2000
+CITY_COLD, CITY_PEAK_MB, CITY_REBUILD = 70.0, 1500.0, 8.0
+HISTORY_RATIO, MAX_EXPONENT = 1.3, 1.1
+
+
+def demo_figures(figures: dict) -> dict[str, float]:
+    builds = [sum(seconds for _, seconds in b["stages"]) for b in figures["builds"]]
+    found = {
+        "cold build (median)": median(builds),
+        "rebuild after one merge": sum(seconds for _, seconds in figures["rebuild"]["stages"]),
+        "peak MB, cold build": max(b["peak_mb"] for b in figures["builds"]),
+    }
+    for name in STAGES.values():  # each stage's median over the runs
+        runs = [dict(_stages(b)).get(name, 0.0) for b in figures["builds"]]
+        found[f"cold build: {name}"] = median(runs)
+    if figures["plain"]:
+        plain = [p["seconds"] for p in figures["plain"]]
+        found["anchor: plain mkdocs-material + jieba search (median)"] = median(plain)
+        found["ratio: cold build / anchor (median of runs)"] = median(
+            [b / p for b, p in zip(builds, plain, strict=True)]
+        )
+        found["ratio: rebuild / anchor"] = found["rebuild after one merge"] / median(plain)
+    return found
+
+
+def demo_table(figures: dict) -> str:
+    found = demo_figures(figures)
+    runs = " ".join(f"{sum(t for _, t in b['stages']):.2f}" for b in figures["builds"])
+    lines = [f"The demo district ({figures['repository']['commits']} commits; runs: {runs}):",
+             "", "| figure | seconds |", "| --- | ---: |"]  # fmt: skip
+    lines += [f"| {name} | {value:.2f} |" for name, value in found.items()]
+    return "\n".join(lines)
+
+
+def targets(results: list[dict], demo_run: dict | None) -> str:
+    """Each target of issue 18, the figure measured in this run, and whether it holds."""
+    rows: list[tuple[str, str, bool | None]] = []
+    if demo_run:
+        d = demo_figures(demo_run)
+        rows.append((f"demo district cold build ≤ {DISTRICT_COLD} s",
+                     f"{d['cold build (median)']:.2f} s", d["cold build (median)"] <= DISTRICT_COLD))  # fmt: skip
+        ratio = d.get("ratio: cold build / anchor (median of runs)")
+        if ratio is not None:
+            rows.append(("demo cold build ≥ 1.3× faster than plain Material (ratio ≤ 0.77)",
+                         f"{ratio:.2f}×", ratio <= DISTRICT_RATIO))  # fmt: skip
+    per = {r["units"]: (r, stage_seconds(r)) for r in results}
+    for units in (124, 250):
+        if units in per and "ratio: whole build, cold / anchor" in per[units][1]:
+            ratio = per[units][1]["ratio: whole build, cold / anchor"]
+            rows.append((f"{units} units: cold build / plain Material", f"{ratio:.2f}×", None))
+    if CITY_UNITS in per:
+        r, s = per[CITY_UNITS]
+        rows.append((f"rebuild after one merge at {CITY_UNITS:,} units ≤ {CITY_REBUILD} s",
+                     f"{s['rebuild after one merge']:.1f} s", s["rebuild after one merge"] <= CITY_REBUILD))  # fmt: skip
+        rows.append((f"cold city ({CITY_UNITS:,} units) ≤ {CITY_COLD:.0f} s",
+                     f"{s['whole build, cold']:.1f} s", s["whole build, cold"] <= CITY_COLD))  # fmt: skip
+        rows.append((f"cold city peak ≤ {CITY_PEAK_MB / 1000:.1f} GB (build child, Pagefind and git included)",
+                     f"{r['build']['peak_mb'] / 1000:.2f} GB", r["build"]["peak_mb"] <= CITY_PEAK_MB))  # fmt: skip
+    ratios = {
+        u: s["history cold"] / s["floor: git log + blobs + parse"] for u, (_, s) in per.items()
+    }
+    if ratios:
+        text = ", ".join(f"{u:,}: {v:.2f}×" for u, v in sorted(ratios.items()))
+        rows.append((f"history cold within {HISTORY_RATIO}× its floor at every size", text,
+                     all(v <= HISTORY_RATIO for v in ratios.values())))  # fmt: skip
+    if len(per) >= 2:
+        sizes = sorted(per)
+        slopes = {}
+        for name in per[sizes[0]][1]:
+            if name.startswith(("ratio", "anchor", "floor", "history after")):
+                continue
+            slope = exponent(sizes, [per[u][1].get(name, float("nan")) for u in sizes])
+            if slope is not None:
+                slopes[name] = slope
+        worst = sorted(slopes.items(), key=lambda item: -item[1])[:3]
+        rows.append((f"no stage grows faster than linearly (exponent ≤ {MAX_EXPONENT})",
+                     ", ".join(f"{n} {v:.2f}" for n, v in worst),
+                     all(v <= MAX_EXPONENT for v in slopes.values())))  # fmt: skip
+    lines = ["Issue 18's targets, this run:", "", "| target | measured | holds |",
+             "| --- | --- | --- |"]  # fmt: skip
+    for name, measured, holds in rows:
+        lines.append(
+            f"| {name} | {measured} | {'—' if holds is None else 'yes' if holds else 'no'} |"
+        )
+    return "\n".join(lines)
 
 
 def exponent(sizes: list[int], values: list[float]) -> float | None:
@@ -475,6 +594,10 @@ def main(argv: list[str] | None = None) -> int:
         "--no-anchor", action="store_true",
         help="skip the plain mkdocs-material build of the same pages (bench/anchor.py)",
     )  # fmt: skip
+    parser.add_argument(
+        "--no-demo", action="store_true", help="skip the demo district (rectify demo)"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="cold builds of the demo")
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -488,19 +611,29 @@ def main(argv: list[str] | None = None) -> int:
 
     SETTINGS["anchor"] = not args.no_anchor
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    results = []
+    name = f"run-{'-'.join(map(str, sizes))}.json"
+    results: list[dict] = []
+    demo_run: dict | None = None
     with tempfile.TemporaryDirectory(prefix="rectify-bench-") as tmp:
         work = Path(args.work) if args.work else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
+        if not args.no_demo:
+            demo_run = measure_demo(work, args.repeat)
         for units in sizes:
             results.append(measure(units, work, args.commits_per_unit, args.seed))
-            partial = {"machine": machine(), "sizes": sizes, "results": results}
-            write_json(f"run-{'-'.join(map(str, sizes))}.json", partial)
-    print(tables(results))
-    path = write_json(
-        f"run-{'-'.join(map(str, sizes))}.json",
-        {"machine": machine(), "sizes": sizes, "results": results, "tables": tables(results)},
+            partial = {"machine": machine(), "sizes": sizes, "demo": demo_run, "results": results}
+            write_json(name, partial)
+    report = "\n\n".join(
+        ([demo_table(demo_run)] if demo_run else [])
+        + ([tables(results)] if results else [])
+        + [targets(results, demo_run)]
     )
+    print(report)
+    path = write_json(
+        name,
+        {"machine": machine(), "sizes": sizes, "demo": demo_run, "results": results,
+         "tables": report},
+    )  # fmt: skip
     print(f"\nwritten: {path}")
     return 0
 
