@@ -82,6 +82,14 @@ def _one_block(lines: list[str], first: int, tag: str) -> int | None:
     return None
 
 
+def on_env(env: Any, **_: Any) -> Any:
+    """The theme's templates compiled once, not in every build (``render/env.py``)."""
+    from site_builder.render.env import kept_templates
+
+    env.bytecode_cache = kept_templates()
+    return env
+
+
 def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
     marker = f"rl-html-{secrets.token_hex(6)}"
     text, blocks = split_blocks(markdown, marker)
