@@ -234,3 +234,35 @@ def test_a_new_inline_script_puts_the_new_policy_in_every_page(tmp_path) -> None
     # A record that cannot be read is no record: every page is read.
     (out / pages.STATE_FILE).write_bytes(b"\x00garbage{")
     assert pages.secure(site, out)[0].read == {"a/index.html", "b/index.html"}
+
+
+def test_a_rebuild_never_writes_into_the_site_in_place(make_repo, tmp_path) -> None:
+    """A dirty build starts from the last site hard-linked, not copied: whatever it
+    writes must be a new file, or the site readers see would change under them (and
+    stay changed if the build failed)."""
+    import hashlib
+    import os
+
+    root, out = make_repo(), tmp_path / "out"
+    site = built(root, out)
+    # A second name for every file of the site in place: it keeps their content to check.
+    witness = tmp_path / "witness"
+    shutil.copytree(site, witness, copy_function=os.link)
+    files = [p for p in witness.rglob("*") if p.is_file()]
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+    ledger = root / LEDGER
+    ledger.write_text(
+        ledger.read_text(encoding="utf-8").replace("公务用车管理不规范", "公车使用登记不全"),
+        encoding="utf-8",
+    )
+    site = built(root, out)
+    assert engine_state(out)["incremental"] is True
+    changed = [p for p in files if hashlib.sha256(p.read_bytes()).hexdigest() != before[p]]
+    assert changed == []
+    unit = "units/r1/wcjd/index.html"
+    assert "公车使用登记不全" in (site / unit).read_text(encoding="utf-8")
+    assert "公车使用登记不全" not in (witness / unit).read_text(encoding="utf-8")
+    # The untouched files are the same files (linked), not copies.
+    same = (site / "cases/index.html").stat().st_ino == (witness / "cases/index.html").stat().st_ino
+    assert same

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from site_builder.site import pages, search
 from site_builder.site.escape import escape_nav, escape_text
-from site_builder.site.swap import swap_in
+from site_builder.site.swap import link_tree, swap_in
 
 # Material prints a banner about MkDocs 2.0 on every build; it says nothing to our users.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -199,12 +199,16 @@ def build_site_engine(
         current = fingerprint(root, config_file, out / "docs")
         dirty = final.is_dir() and _read_state(out) == current
         if dirty:
-            # Pages are rewritten, not replaced, by MkDocs: copy, never hard-link.
-            # The search index's unchanged shards are linked from the site below.
+            # The last site, hard-linked (a copy took seconds at city size: downloads
+            # and the data export are hundreds of megabytes). Nothing may write into a
+            # linked file, which is also the site in place: MkDocs writes in place, so
+            # the hook unlinks each file it is about to write (hooks.on_files), and our
+            # own steps replace files (csp.py). The search index's unchanged shards are
+            # linked from the site below.
             def skip_index(folder: str, names: list[str]) -> list[str]:
                 return [SEARCH_DIR] if Path(folder) == final else []
 
-            shutil.copytree(final, staging, symlinks=True, ignore=skip_index)
+            link_tree(final, staging, ignore=skip_index)
         run_mkdocs(config_file, dirty)
     with stage("搜索索引"):
         # One read of the pages MkDocs wrote (site/pages.py: in a dirty build, the pages

@@ -17,6 +17,7 @@ block follows. Anything else is left to Markdown.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from typing import Any
@@ -80,6 +81,29 @@ def _one_block(lines: list[str], first: int, tag: str) -> int | None:
             # Balanced, and nothing after the closing tag on its line.
             return i + 1 if depth == 0 and lines[i].rstrip().endswith(closing) else None
     return None
+
+
+def _unlink_shared(path: str) -> None:
+    """Remove ``path`` if it is a hard link (the site in place shares it): MkDocs then
+    writes a new file instead of writing into the one the site in place is showing."""
+    try:
+        if os.lstat(path).st_nlink > 1:
+            os.unlink(path)
+    except OSError:
+        pass
+
+
+def on_files(files: Any, config: Any, **_: Any) -> Any:
+    """A dirty build starts from the last site hard-linked (``site/engine.py``): unlink
+    each file MkDocs is about to write (a changed page or static file, the theme's 404
+    page and sitemap, which it writes every time)."""
+    for file in files:
+        if file.abs_dest_path and os.path.exists(file.abs_dest_path) and file.is_modified():
+            _unlink_shared(file.abs_dest_path)
+    for name in config.theme.static_templates:
+        for written in (name, f"{name}.gz"):
+            _unlink_shared(os.path.join(config.site_dir, written))
+    return files
 
 
 def on_env(env: Any, **_: Any) -> Any:

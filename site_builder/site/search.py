@@ -39,6 +39,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import IO
 
+from site_builder.site.swap import link_tree
+
 SEARCH_DIR = "pagefind"
 MANIFEST = "search-shards.json"
 SHARDS_FILE = "shards.json"
@@ -173,14 +175,6 @@ def forget_manifest(out: Path) -> None:
     (out / MANIFEST).unlink(missing_ok=True)
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    try:
-        shutil.copytree(source, target, copy_function=os.link)
-    except OSError:  # another file system: copy
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(source, target)
-
-
 # Han characters (CJK unified ideographs and extension A, compatibility ideographs).
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A tag (left as it is: attribute values such as filters and metadata stay as written), or
@@ -246,7 +240,7 @@ def build_index(
     for name in names:
         kept = previous / SEARCH_DIR / name if previous else None
         if kept and kept.is_dir() and old_shards.get(name) == wanted[name]:
-            _link_tree(kept, bundle / name)
+            link_tree(kept, bundle / name)
         else:
             todo.append(name)
     sources = out / "search-sources"

@@ -14,6 +14,7 @@ import ctypes.util
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 _AT_FDCWD = -100
@@ -60,3 +61,12 @@ def swap_in(staging: Path, final: Path) -> Path:
     staging.rename(final)
     shutil.rmtree(old, ignore_errors=True)
     return final
+
+
+def link_tree(source: Path, target: Path, ignore: Callable | None = None) -> None:
+    """``source`` at ``target``, every file hard-linked; copied on another file system."""
+    try:
+        shutil.copytree(source, target, symlinks=True, ignore=ignore, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target, symlinks=True, ignore=ignore)
