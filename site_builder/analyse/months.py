@@ -18,16 +18,23 @@ from __future__ import annotations
 
 import os
 import pickle
-from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from site_builder.analyse.monthly import MonthlyReport, report_from_records
+from site_builder.analyse.month_figures import (
+    LedgerFigures,
+    Registers,
+    TrailDays,
+    ledger_figures,
+    registers,
+)
+from site_builder.analyse.monthly import MonthlyReport, month_report, report_from_records
 from site_builder.analyse.stage import Analysis
 from site_builder.history import History
+from site_builder.history.cache import SCHEMA_VERSION, read_pickle, write_atomic
 from site_builder.history.git import GitError
-from site_builder.history.snapshot import RecordsAt, tips_as_of
+from site_builder.history.month_records import RecordsWalk, tips_as_of
 from site_builder.model import Project
 
 MONTHS_FORMAT = 1  # bump when MonthlyReport or its figures change
@@ -106,23 +113,54 @@ def _past_months(
     }
     missing = [month for month, report in found.items() if report is None]
     if missing:
-        events = history.events
-        days = [e.landed.date() for e in events]
-        in_order = all(a <= b for a, b in zip(days, days[1:], strict=False))
-        with RecordsAt(root) as records:
+        trail = TrailDays(history.events)
+        known = _ledgers_cached(cache_dir)
+        size = len(known)
+        kept: dict[str, Registers] = {}  # by version of rounds/
+        with RecordsWalk(root) as records:
             for month in missing:
                 last, commit = ends[month], tips[ends[month]]
                 assert commit is not None
-                end = last
-                if in_order:
-                    landed = events[: bisect_right(days, end)]
-                else:  # a main line whose dates go back: keep the history's own order
-                    landed = [e for e, day in zip(events, days, strict=True) if day <= end]
-                shown = History(available=True, head=commit, events=landed)
-                report = report_from_records(records.project(commit), shown, last, month, commit)
+                version, base = records.base(commit)
+                if version not in kept:
+                    kept[version] = registers(base)
+                ledgers = {}
+                # In path order: of two files with one key, the last counts (load_project).
+                for path, blob in records.ledger_blobs(commit):
+                    entry = known.get(name := f"{blob}:{path}", _UNSEEN)
+                    if entry is _UNSEEN:
+                        ledger = records.ledger(path, blob)
+                        entry = known[name] = (
+                            (ledger.key, ledger_figures(ledger)) if ledger else None
+                        )
+                    if entry is not None:
+                        ledgers[entry[0]] = entry[1]
+                report = month_report(
+                    base, kept[version], ledgers, trail.counts(last), last, month, commit
+                )
                 _store(cache_dir, report)
                 found[month] = report
+        if len(known) != size:
+            _store_ledgers(cache_dir, known)
     return [report for report in found.values() if report is not None]
+
+
+_UNSEEN = object()
+LedgerEntry = tuple[str, LedgerFigures] | None  # a ledger version's key and figures
+
+
+def _ledgers_path(cache_dir: Path) -> Path:
+    return cache_dir / f"ledgers.v{MONTHS_FORMAT}.{SCHEMA_VERSION}.pickle"
+
+
+def _ledgers_cached(cache_dir: Path) -> dict[str, LedgerEntry]:
+    """Each ledger version's figures (by blob and path) from earlier builds."""
+    found = read_pickle(_ledgers_path(cache_dir))
+    return found if isinstance(found, dict) else {}
+
+
+def _store_ledgers(cache_dir: Path, known: dict[str, LedgerEntry]) -> None:
+    write_atomic(_ledgers_path(cache_dir), pickle.dumps(known, pickle.HIGHEST_PROTOCOL))
 
 
 def month_end(first: date) -> date:
