@@ -14,6 +14,7 @@ months reuse what did not change; a row is a few look-ups in those reductions.
 from __future__ import annotations
 
 import calendar
+import pickle
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -71,9 +72,7 @@ class Figures:
     forms: dict[int, int] = field(default_factory=lambda: dict.fromkeys(range(1, 5), 0))
     dubian: int = 0
     clues: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CLUE_KEYS, 0))
-    money: dict[str, Decimal] = field(
-        default_factory=lambda: dict.fromkeys(MONEY_KEYS, ZERO)
-    )
+    money: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(MONEY_KEYS, ZERO))
 
     def values(self) -> tuple[int | Decimal, ...]:
         counts: list[int] = [self.problems, self.closed_month, self.closed, self.overdue]
@@ -117,6 +116,30 @@ class MonthlyReport:
     commit: str | None  # the main-line commit the figures were read at
     rounds: list[RoundMonth] = field(default_factory=list)
     total: Figures = field(default_factory=Figures)
+    # The report's content digest as analyse.months keeps it: a page whose month has the
+    # same digest is unchanged ("" when unknown).
+    digest: str = field(default="", compare=False, repr=False)
+
+    # Pickled with its rows packed apart: a site reads every past month back but renders
+    # only the pages of months that changed, and needs only the totals of the others.
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        del state["digest"]  # of the pickled bytes: not in them
+        if "rounds" in state:
+            state["_rows"] = pickle.dumps(state.pop("rounds"), pickle.HIGHEST_PROTOCOL)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, digest="")
+
+    def __getattr__(self, name: str) -> list[RoundMonth]:
+        # Only for attributes not set: the rows of a report read back, on first use.
+        if name == "rounds" and "_rows" in self.__dict__:
+            # Our own cache (analyse.months), written by this code as the history's is.
+            rows = pickle.loads(self.__dict__.pop("_rows"))  # noqa: S301
+            self.rounds = rows
+            return rows
+        raise AttributeError(name)
 
     @property
     def partial(self) -> bool:

@@ -16,6 +16,7 @@ a rebuild recomputes only the months added since (or all, after a history rewrit
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from site_builder.history.git import GitError
 from site_builder.history.month_records import RecordsWalk, tips_as_of
 from site_builder.model import Project
 
-MONTHS_FORMAT = 1  # bump when MonthlyReport or its figures change
+MONTHS_FORMAT = 2  # bump when MonthlyReport or its figures change
 
 
 def month_keys(first: date, last: date) -> list[str]:
@@ -59,19 +60,35 @@ def site_months(project_feedback: list[date], as_of: date) -> list[str]:
 def _cached(cache_dir: Path, month: str, commit: str) -> MonthlyReport | None:
     path = cache_dir / f"{month}-{commit}.v{MONTHS_FORMAT}.pickle"
     try:
-        # Our own cache in the repository's git folder, as the history cache is.
-        report = pickle.loads(path.read_bytes())  # noqa: S301
+        data = path.read_bytes()
+        # Our own cache in the build folder, written by this code.
+        report = pickle.loads(data)  # noqa: S301
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
         return None
-    return report if isinstance(report, MonthlyReport) else None
+    if not isinstance(report, MonthlyReport):
+        return None
+    report.digest = _digest(data)  # its rows stay packed until a page reads them
+    return report
 
 
 def _store(cache_dir: Path, report: MonthlyReport) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
     path = cache_dir / f"{report.month}-{report.commit}.v{MONTHS_FORMAT}.pickle"
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_bytes(pickle.dumps(report))
+    data = _packed(report)
+    temporary.write_bytes(data)
     temporary.replace(path)
+
+
+def _packed(report: MonthlyReport) -> bytes:
+    """``report`` pickled, its digest set to that of the bytes."""
+    data = pickle.dumps(report, pickle.HIGHEST_PROTOCOL)
+    report.digest = _digest(data)
+    return data
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def monthly_series(
@@ -98,6 +115,7 @@ def monthly_series(
             reports = []
     if months:
         current = report_from_records(project, history, analysis.as_of, months[-1], history.head)
+        _packed(current)
         reports.append(current)
     return reports
 
@@ -127,12 +145,13 @@ def _past_months(
                 ledgers = {}
                 # In path order: of two files with one key, the last counts (load_project).
                 for path, blob in records.ledger_blobs(commit):
-                    entry = known.get(name := f"{blob}:{path}", _UNSEEN)
-                    if entry is _UNSEEN:
+                    name = f"{blob}:{path}"
+                    if name in known:
+                        entry = known[name]
+                    else:
                         ledger = records.ledger(path, blob)
-                        entry = known[name] = (
-                            (ledger.key, ledger_figures(ledger)) if ledger else None
-                        )
+                        entry = (ledger.key, ledger_figures(ledger)) if ledger else None
+                        known[name] = entry
                     if entry is not None:
                         ledgers[entry[0]] = entry[1]
                 report = month_report(
@@ -145,7 +164,6 @@ def _past_months(
     return [report for report in found.values() if report is not None]
 
 
-_UNSEEN = object()
 LedgerEntry = tuple[str, LedgerFigures] | None  # a ledger version's key and figures
 
 
