@@ -13,7 +13,9 @@ from docx import Document
 from openpyxl import load_workbook
 
 from site_builder.analyse import analyse
-from site_builder.history import read_history
+from site_builder.analyse.monthly import report_from_records
+from site_builder.history import History, read_history
+from site_builder.history.snapshot import RecordsAt
 from site_builder.load import load_project
 from site_builder.pipeline import monthly_report
 from site_builder.render.views import build_site_data
@@ -205,10 +207,24 @@ def test_site_month_pages_equal_rectify_monthly_and_are_cached(demo_repo, tmp_pa
         report, _ = monthly_report(demo_repo, month)  # from a checkout of the month's end
         assert report is not None and by_month[month].commit == report.commit
         assert by_month[month].rounds == report.rounds and by_month[month].total == report.total
+    # Every past month equals the report of the whole project as it stood at its commit
+    # (history.snapshot.RecordsAt: every ledger read at that commit, none reused).
+    with RecordsAt(demo_repo) as records:
+        for past in series[:-1]:
+            assert past.commit is not None
+            landed = [e for e in history.events if e.landed.date() <= past.last]
+            shown = History(available=True, head=past.commit, events=landed)
+            whole = report_from_records(
+                records.project(past.commit), shown, past.last, past.month, past.commit
+            )
+            assert repr(whole) == repr(past), past.month  # Decimal places included
     # Kept per month and commit: a second build reads them back, the same figures.
-    assert len(list((tmp_path / "cache").iterdir())) == len(series) - 1
+    kept = list((tmp_path / "cache").glob("????-??-*.pickle"))
+    assert len(kept) == len(series) - 1
     again = monthly_series(demo_repo, project, analysis, tmp_path / "cache")
     assert [r.total for r in again] == [r.total for r in series]
+    assert [r.digest for r in again] == [r.digest for r in series] and series[0].digest
+    assert again[5].rounds == series[5].rounds  # rows read back when asked for
     points = trend(series)
     assert sum(p.closed for p in points) > 300 and max(p.overdue for p in points) > 0
     assert sum(p.relapsed for p in points) == series[-1].total.relapsed
@@ -266,3 +282,59 @@ def test_month_pages_and_clue_counts_are_internal(make_repo, tmp_path) -> None:
     text = (tmp_path / "public" / "rounds" / "r1.md").read_text(encoding="utf-8")
     overview = (tmp_path / "public" / "index.md").read_text(encoding="utf-8")
     assert "问题线索" not in text and "问题线索" not in overview and "违规资金" in text
+
+
+def test_month_rows_equal_the_analysis_functions_on_any_day(demo_repo) -> None:
+    """Each row is read from the records reduced once (analyse.month_figures); it equals
+    what the site's own functions count on that day, for days around the deadlines."""
+    from decimal import Decimal
+
+    from site_builder.analyse.clues import clue_counts
+    from site_builder.analyse.indicators import forms_distribution
+    from site_builder.analyse.money import unit_money
+    from site_builder.analyse.progress import LedgerStats, ledger_stats
+    from site_builder.analyse.supervision import records_of
+    from site_builder.analyse.trail import trail_counts
+
+    project, _ = load_project(demo_repo)
+    history, _ = read_history(demo_repo, project.signers)
+    # Days on which open measures fall due (not yet overdue), and the days after (overdue).
+    deadlines = sorted(
+        {m.approved_deadline for led in project.ledgers for p in led.problems
+         for m in p.measures if m.approved_deadline and not m.complete
+         and m.status != "withdrawn"}
+    )  # fmt: skip
+    days = [deadlines[0], deadlines[len(deadlines) // 2], deadlines[-1]]
+    days += [date.fromordinal(d.toordinal() + 1) for d in days]  # the day after: overdue
+    compared = overdue = 0
+    for day in days:
+        report = report_from_records(project, history, day, f"{day:%Y-%m}")
+        events = history.by_ledger()
+        for round_ in report.rounds:
+            for row in round_.units:
+                key = f"{round_.round}/{row.unit}"
+                ledger = project.ledger_by_key.get(key)
+                stats = ledger_stats(ledger, day, project.settings.thresholds) if ledger else None
+                stats = stats or LedgerStats()
+                trail = trail_counts(events.get(key, []))
+                clues = clue_counts(project, day, round_.round, row.unit)
+                money = unit_money(ledger, day).by_kind
+                dubian = records_of(project, round_.round, row.unit, day)
+                f = row.figures
+                closed_month = sum(
+                    p.status == "closed" and p.closed_on is not None
+                    and report.first <= p.closed_on <= day
+                    for p in (ledger.problems if ledger else [])
+                )  # fmt: skip
+                assert (f.problems, f.closed, f.overdue, f.closed_month) == (
+                    stats.problems - stats.withdrawn, stats.closed, stats.overdue, closed_month
+                ), (key, day)  # fmt: skip
+                assert (f.postponed, f.relapsed) == (trail.postponed, trail.reopened)
+                assert f.forms == forms_distribution(ledger)
+                assert f.dubian == sum(r.date >= report.first for r in dubian)
+                assert f.clues == clues.__dict__
+                want = {k: money.get(k, Decimal("0.00")) for k in f.money}
+                assert repr(f.money) == repr(want), (key, day)
+                compared += 1
+                overdue += f.overdue
+    assert compared > 300 and overdue > 0

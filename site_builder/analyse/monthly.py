@@ -81,15 +81,20 @@ class Figures:
         return (*counts, *self.money.values())
 
     def add(self, other: Figures) -> None:
-        for name in ("problems", "closed_month", "closed", "overdue", "postponed", "relapsed"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.problems += other.problems
+        self.closed_month += other.closed_month
+        self.closed += other.closed
+        self.overdue += other.overdue
+        self.postponed += other.postponed
+        self.relapsed += other.relapsed
+        forms, clues, money = self.forms, self.clues, self.money
         for form, count in other.forms.items():
-            self.forms[form] += count
+            forms[form] += count
         self.dubian += other.dubian
         for key, count in other.clues.items():
-            self.clues[key] += count
+            clues[key] += count
         for key, amount in other.money.items():
-            self.money[key] += amount
+            money[key] += amount
 
 
 @dataclass
