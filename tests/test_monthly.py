@@ -338,3 +338,62 @@ def test_month_rows_equal_the_analysis_functions_on_any_day(demo_repo) -> None:
                 compared += 1
                 overdue += f.overdue
     assert compared > 300 and overdue > 0
+
+
+def test_a_rebuild_after_one_merge_renders_only_the_current_months_page(
+    make_repo, tmp_path
+) -> None:
+    from datetime import datetime
+
+    from site_builder.analyse.months import monthly_series, trend
+    from site_builder.pipeline import check_project
+    from site_builder.render.months_view import MONTH_STATE_FILE
+    from site_builder.render.tree import render_docs
+
+    root = make_repo(
+        {"ledgers/r1/wcjd.yml": LEDGER.format(status="open", closed_on="", measure="in_progress")}
+    )
+    repo = GitRepo(root, start=datetime(2017, 11, 20))
+    repo.commit({}, "建立台账")
+    repo.start = datetime(2017, 12, 12)
+    repo.commit(
+        {"rounds/supervision/r1.yml": (
+            "round: r1\nrecords:\n- unit: wcjd\n  date: 2017-12-11\n  kind: reminder\n"
+            "  by: 区委巡察办\n  items: [P01/M1]\n"
+        )},
+        "登记督办提醒",
+    )  # fmt: skip
+
+    def build(out):
+        project, diagnostics = check_project(root)
+        history, _ = read_history(root, project.signers)
+        analysis = analyse(project, history, date(2018, 2, 20))
+        site = build_site_data(project, analysis, diagnostics)
+        site.months = monthly_series(root, project, analysis, out / "month-reports")
+        site.trend = trend(site.months)
+        render_docs(site, out / "docs")
+        state = json.loads((out / MONTH_STATE_FILE).read_text(encoding="utf-8"))
+        return site, state["rendered"]
+
+    site, rendered = build(tmp_path / "out")
+    months = ["2017-11", "2017-12", "2018-01", "2018-02"]
+    assert [r.month for r in site.months] == months
+    assert rendered == [f"months/{m}.md" for m in months]
+    # One merged change in February closes P01.
+    repo.start = datetime(2018, 2, 5)
+    repo.branch("close-p01")
+    closed = LEDGER.format(status="closed", closed_on="2018-02-04", measure="done")
+    repo.commit({"ledgers/r1/wcjd.yml": closed}, "P01 销号")
+    repo.merge("close-p01")
+    site, rendered = build(tmp_path / "out")
+    assert rendered == ["months/2018-02.md"]
+    # The past months' rows were never read back: their pages were kept as they were.
+    assert all("rounds" not in r.__dict__ for r in site.months[:-1])
+    february = (tmp_path / "out" / "docs" / "months" / "2018-02.md").read_text(encoding="utf-8")
+    assert "本月销号 1 个" in february
+    # The same tree as a build from nothing.
+    build(tmp_path / "cold")
+    docs, cold = tmp_path / "out" / "docs", tmp_path / "cold" / "docs"
+    files = sorted(p.relative_to(docs) for p in docs.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(cold) for p in cold.rglob("*") if p.is_file())
+    assert all((docs / f).read_bytes() == (cold / f).read_bytes() for f in files)
