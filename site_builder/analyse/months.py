@@ -4,14 +4,16 @@ changes when later commits land; and the trend over months.
 
 Months run from the month of the first feedback to the site's as-of month. The as-of
 month is read from the site's own analysis (its figures so far). Every earlier month is
-computed by analyse.monthly.report_from_records, the function `rectify monthly` uses,
-on the records of the main-line commit that was the tip at the month's end
-(history.snapshot.RecordsAt: ledgers from the history's parsed-blob cache, the rest of
-rounds/ loaded once per version of that folder) and on the history events that had
-landed by then: the events of a first-parent line's prefix are the prefix of its events,
-so the figures equal those of a checkout of that commit (tests/test_monthly.py checks
-it). Those reports are kept in OUT/month-reports/, keyed by the month and that commit:
-a rebuild recomputes only the months added since (or all, after a history rewrite).
+read from the main-line commit that was the tip at the month's end, walking the months in
+order (history.month_records.RecordsWalk): each version of a rounds/ file is loaded once,
+each ledger version reduced once to its figures (analyse.month_figures; kept by blob in
+OUT/month-reports/ too), and the history's events counted by the day they landed: the
+events of a first-parent line's prefix are the prefix of its events, so the figures equal
+those of a checkout of that commit (tests/test_monthly.py checks it). The reports are kept
+in OUT/month-reports/, keyed by the month and that commit: a rebuild recomputes only the
+months added since (or all, after a history rewrite), reads the others back with their
+rows still packed (a page whose month is unchanged is not rendered) and knows each
+report's digest, which the month pages are keyed by (render/months_view.py).
 """
 
 from __future__ import annotations
