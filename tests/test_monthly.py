@@ -397,3 +397,31 @@ def test_a_rebuild_after_one_merge_renders_only_the_current_months_page(
     files = sorted(p.relative_to(docs) for p in docs.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(cold) for p in cold.rglob("*") if p.is_file())
     assert all((docs / f).read_bytes() == (cold / f).read_bytes() for f in files)
+
+
+def test_month_end_tips_read_incrementally_see_a_backdated_commit(make_repo) -> None:
+    """A rebuild reads only the main-line commits since its last head; one carrying an
+    older author date (a rebase merge keeps the author's) becomes that month's tip."""
+    from datetime import datetime
+
+    from site_builder.history.month_records import tips_as_of
+
+    root = make_repo()
+    repo = GitRepo(root, start=datetime(2017, 11, 20))
+    november = repo.commit({}, "建立台账")
+    repo.start = datetime(2017, 12, 12)
+    december = repo.commit({"rounds/clues/r1.yml": "round: r1\nclues: []\n"}, "登记线索")
+    days = [date(2017, 10, 31), date(2017, 11, 30), date(2017, 12, 31)]
+    first = tips_as_of(root, days, december)
+    assert list(first.values()) == [None, november, december]
+    assert tips_as_of(root, days, december, (december, first)) == first
+    # A commit on main written in November, landed in January with its author date.
+    when = "2017-11-25T10:00:00+08:00"
+    repo.write({"rounds/clues/r1.yml": "round: r1\nclues: []\n# 补记\n"})
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "补记", env={"GIT_AUTHOR_DATE": when})
+    head = repo.git("rev-parse", "HEAD")
+    again = tips_as_of(root, days, head, (december, first))
+    assert again == tips_as_of(root, days, head) == {
+        days[0]: None, days[1]: head, days[2]: head
+    }  # fmt: skip

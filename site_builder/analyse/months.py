@@ -125,7 +125,13 @@ def monthly_series(
 def _past_months(
     root: Path, history: History, ends: dict[str, date], cache_dir: Path
 ) -> list[MonthlyReport]:
-    tips = tips_as_of(root, list(ends.values()))
+    tips_path = cache_dir / f"tips.v{MONTHS_FORMAT}.pickle"
+    before = read_pickle(tips_path)
+    before = before if isinstance(before, tuple) and len(before) == 2 else None
+    tips = tips_as_of(root, list(ends.values()), history.head, before)
+    if history.head is not None and before != (history.head, tips):
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(tips_path, pickle.dumps((history.head, tips), pickle.HIGHEST_PROTOCOL))
     found = {
         month: _cached(cache_dir, month, commit)
         for month, last in ends.items()

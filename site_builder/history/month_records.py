@@ -38,17 +38,27 @@ def for_figures(path: str) -> bool:
     return len(parts) == 3 and parts[1] in ("clues", "supervision")
 
 
-def tips_as_of(root: Path, days: list[date]) -> dict[date, str | None]:
+Tips = dict[date, str | None]
+
+
+def tips_as_of(
+    root: Path, days: list[date], head: str | None = None, before: tuple[str, Tips] | None = None
+) -> Tips:
     """The first-parent commit that was the tip at the end of each day (the newest whose
-    author date, as events count it, is on or before the day), or None before the first;
-    one read of the main line, one pass over it."""
-    try:
-        with git.Repo(root, search_parent_directories=False) as repo:
-            log = repo.git.log("--first-parent", "--format=%H %aI", "HEAD")
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError) as exc:
-        raise GitError(f"{root} 不是 git 仓库或没有提交") from exc
-    lines = [line.split(" ", 1) for line in log.splitlines()]
-    found: dict[date, str | None] = {}
+    author date, as events count it, is on or before the day), or None before the first.
+
+    ``before``, the tips an earlier build found at its head, saves reading the whole main
+    line when that head is on ``head``'s first-parent line and knew every day: only the
+    commits since are read (one may carry an older author date, as a rebase merge does).
+    """
+    if before is not None and head is not None and all(day in before[1] for day in days):
+        since = _main_line(root, f"{before[0]}..{head}", parents=True)
+        if not since and before[0] == head:
+            return {day: before[1][day] for day in days}
+        if since and since[-1][2] == before[0]:  # the oldest new commit's first parent
+            return {day: _newest(since, day) or before[1][day] for day in days}
+    lines = _main_line(root, "HEAD" if head is None else head, parents=False)
+    found: Tips = {}
     # The newest commit on or before a day is never newer than the one for a later day.
     index = 0
     for day in sorted(set(days), reverse=True):
@@ -57,6 +67,26 @@ def tips_as_of(root: Path, days: list[date]) -> dict[date, str | None]:
             index += 1
         found[day] = lines[index][0] if index < len(lines) else None
     return {day: found[day] for day in days}
+
+
+def _newest(lines: list[tuple[str, str, str]], day: date) -> str | None:
+    end = day.isoformat()
+    return next((sha for sha, stamp, _ in lines if stamp[:10] <= end), None)
+
+
+def _main_line(root: Path, rev: str, parents: bool) -> list[tuple[str, str, str]]:
+    """(commit, author date, first parent or "") of the first-parent line ``rev``, newest
+    first."""
+    try:
+        with git.Repo(root, search_parent_directories=False) as repo:
+            log = repo.git.log("--first-parent", f"--format=%H %aI{' %P' if parents else ''}", rev)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError) as exc:
+        raise GitError(f"{root} 不是 git 仓库或没有提交") from exc
+    found = []
+    for line in log.splitlines():
+        sha, stamp, *rest = line.split(" ")
+        found.append((sha, stamp, rest[0] if rest else ""))
+    return found
 
 
 class RecordsWalk:
