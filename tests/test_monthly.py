@@ -13,7 +13,9 @@ from docx import Document
 from openpyxl import load_workbook
 
 from site_builder.analyse import analyse
-from site_builder.history import read_history
+from site_builder.analyse.monthly import report_from_records
+from site_builder.history import History, read_history
+from site_builder.history.snapshot import RecordsAt
 from site_builder.load import load_project
 from site_builder.pipeline import monthly_report
 from site_builder.render.views import build_site_data
@@ -205,10 +207,24 @@ def test_site_month_pages_equal_rectify_monthly_and_are_cached(demo_repo, tmp_pa
         report, _ = monthly_report(demo_repo, month)  # from a checkout of the month's end
         assert report is not None and by_month[month].commit == report.commit
         assert by_month[month].rounds == report.rounds and by_month[month].total == report.total
+    # Every past month equals the report of the whole project as it stood at its commit
+    # (history.snapshot.RecordsAt: every ledger read at that commit, none reused).
+    with RecordsAt(demo_repo) as records:
+        for past in series[:-1]:
+            assert past.commit is not None
+            landed = [e for e in history.events if e.landed.date() <= past.last]
+            shown = History(available=True, head=past.commit, events=landed)
+            whole = report_from_records(
+                records.project(past.commit), shown, past.last, past.month, past.commit
+            )
+            assert repr(whole) == repr(past), past.month  # Decimal places included
     # Kept per month and commit: a second build reads them back, the same figures.
-    assert len(list((tmp_path / "cache").iterdir())) == len(series) - 1
+    kept = list((tmp_path / "cache").glob("????-??-*.pickle"))
+    assert len(kept) == len(series) - 1
     again = monthly_series(demo_repo, project, analysis, tmp_path / "cache")
     assert [r.total for r in again] == [r.total for r in series]
+    assert [r.digest for r in again] == [r.digest for r in series] and series[0].digest
+    assert again[5].rounds == series[5].rounds  # rows read back when asked for
     points = trend(series)
     assert sum(p.closed for p in points) > 300 and max(p.overdue for p in points) > 0
     assert sum(p.relapsed for p in points) == series[-1].total.relapsed
@@ -266,3 +282,146 @@ def test_month_pages_and_clue_counts_are_internal(make_repo, tmp_path) -> None:
     text = (tmp_path / "public" / "rounds" / "r1.md").read_text(encoding="utf-8")
     overview = (tmp_path / "public" / "index.md").read_text(encoding="utf-8")
     assert "问题线索" not in text and "问题线索" not in overview and "违规资金" in text
+
+
+def test_month_rows_equal_the_analysis_functions_on_any_day(demo_repo) -> None:
+    """Each row is read from the records reduced once (analyse.month_figures); it equals
+    what the site's own functions count on that day, for days around the deadlines."""
+    from decimal import Decimal
+
+    from site_builder.analyse.clues import clue_counts
+    from site_builder.analyse.indicators import forms_distribution
+    from site_builder.analyse.money import unit_money
+    from site_builder.analyse.progress import LedgerStats, ledger_stats
+    from site_builder.analyse.supervision import records_of
+    from site_builder.analyse.trail import trail_counts
+
+    project, _ = load_project(demo_repo)
+    history, _ = read_history(demo_repo, project.signers)
+    # Days on which open measures fall due (not yet overdue), and the days after (overdue).
+    deadlines = sorted(
+        {m.approved_deadline for led in project.ledgers for p in led.problems
+         for m in p.measures if m.approved_deadline and not m.complete
+         and m.status != "withdrawn"}
+    )  # fmt: skip
+    days = [deadlines[0], deadlines[len(deadlines) // 2], deadlines[-1]]
+    days += [date.fromordinal(d.toordinal() + 1) for d in days]  # the day after: overdue
+    compared = overdue = 0
+    for day in days:
+        report = report_from_records(project, history, day, f"{day:%Y-%m}")
+        events = history.by_ledger()
+        for round_ in report.rounds:
+            for row in round_.units:
+                key = f"{round_.round}/{row.unit}"
+                ledger = project.ledger_by_key.get(key)
+                stats = ledger_stats(ledger, day, project.settings.thresholds) if ledger else None
+                stats = stats or LedgerStats()
+                trail = trail_counts(events.get(key, []))
+                clues = clue_counts(project, day, round_.round, row.unit)
+                money = unit_money(ledger, day).by_kind
+                dubian = records_of(project, round_.round, row.unit, day)
+                f = row.figures
+                closed_month = sum(
+                    p.status == "closed" and p.closed_on is not None
+                    and report.first <= p.closed_on <= day
+                    for p in (ledger.problems if ledger else [])
+                )  # fmt: skip
+                assert (f.problems, f.closed, f.overdue, f.closed_month) == (
+                    stats.problems - stats.withdrawn, stats.closed, stats.overdue, closed_month
+                ), (key, day)  # fmt: skip
+                assert (f.postponed, f.relapsed) == (trail.postponed, trail.reopened)
+                assert f.forms == forms_distribution(ledger)
+                assert f.dubian == sum(r.date >= report.first for r in dubian)
+                assert f.clues == clues.__dict__
+                want = {k: money.get(k, Decimal("0.00")) for k in f.money}
+                assert repr(f.money) == repr(want), (key, day)
+                compared += 1
+                overdue += f.overdue
+    assert compared > 300 and overdue > 0
+
+
+def test_a_rebuild_after_one_merge_renders_only_the_current_months_page(
+    make_repo, tmp_path
+) -> None:
+    from datetime import datetime
+
+    from site_builder.analyse.months import monthly_series, trend
+    from site_builder.pipeline import check_project
+    from site_builder.render.months_view import MONTH_STATE_FILE
+    from site_builder.render.tree import render_docs
+
+    root = make_repo(
+        {"ledgers/r1/wcjd.yml": LEDGER.format(status="open", closed_on="", measure="in_progress")}
+    )
+    repo = GitRepo(root, start=datetime(2017, 11, 20))
+    repo.commit({}, "建立台账")
+    repo.start = datetime(2017, 12, 12)
+    repo.commit(
+        {"rounds/supervision/r1.yml": (
+            "round: r1\nrecords:\n- unit: wcjd\n  date: 2017-12-11\n  kind: reminder\n"
+            "  by: 区委巡察办\n  items: [P01/M1]\n"
+        )},
+        "登记督办提醒",
+    )  # fmt: skip
+
+    def build(out):
+        project, diagnostics = check_project(root)
+        history, _ = read_history(root, project.signers)
+        analysis = analyse(project, history, date(2018, 2, 20))
+        site = build_site_data(project, analysis, diagnostics)
+        site.months = monthly_series(root, project, analysis, out / "month-reports")
+        site.trend = trend(site.months)
+        render_docs(site, out / "docs")
+        state = json.loads((out / MONTH_STATE_FILE).read_text(encoding="utf-8"))
+        return site, state["rendered"]
+
+    site, rendered = build(tmp_path / "out")
+    months = ["2017-11", "2017-12", "2018-01", "2018-02"]
+    assert [r.month for r in site.months] == months
+    assert rendered == [f"months/{m}.md" for m in months]
+    # One merged change in February closes P01.
+    repo.start = datetime(2018, 2, 5)
+    repo.branch("close-p01")
+    closed = LEDGER.format(status="closed", closed_on="2018-02-04", measure="done")
+    repo.commit({"ledgers/r1/wcjd.yml": closed}, "P01 销号")
+    repo.merge("close-p01")
+    site, rendered = build(tmp_path / "out")
+    assert rendered == ["months/2018-02.md"]
+    # The past months' rows were never read back: their pages were kept as they were.
+    assert all("rounds" not in r.__dict__ for r in site.months[:-1])
+    february = (tmp_path / "out" / "docs" / "months" / "2018-02.md").read_text(encoding="utf-8")
+    assert "本月销号 1 个" in february
+    # The same tree as a build from nothing.
+    build(tmp_path / "cold")
+    docs, cold = tmp_path / "out" / "docs", tmp_path / "cold" / "docs"
+    files = sorted(p.relative_to(docs) for p in docs.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(cold) for p in cold.rglob("*") if p.is_file())
+    assert all((docs / f).read_bytes() == (cold / f).read_bytes() for f in files)
+
+
+def test_month_end_tips_read_incrementally_see_a_backdated_commit(make_repo) -> None:
+    """A rebuild reads only the main-line commits since its last head; one carrying an
+    older author date (a rebase merge keeps the author's) becomes that month's tip."""
+    from datetime import datetime
+
+    from site_builder.history.month_records import tips_as_of
+
+    root = make_repo()
+    repo = GitRepo(root, start=datetime(2017, 11, 20))
+    november = repo.commit({}, "建立台账")
+    repo.start = datetime(2017, 12, 12)
+    december = repo.commit({"rounds/clues/r1.yml": "round: r1\nclues: []\n"}, "登记线索")
+    days = [date(2017, 10, 31), date(2017, 11, 30), date(2017, 12, 31)]
+    first = tips_as_of(root, days, december)
+    assert list(first.values()) == [None, november, december]
+    assert tips_as_of(root, days, december, (december, first)) == first
+    # A commit on main written in November, landed in January with its author date.
+    when = "2017-11-25T10:00:00+08:00"
+    repo.write({"rounds/clues/r1.yml": "round: r1\nclues: []\n# 补记\n"})
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "补记", env={"GIT_AUTHOR_DATE": when})
+    head = repo.git("rev-parse", "HEAD")
+    again = tips_as_of(root, days, head, (december, first))
+    assert again == tips_as_of(root, days, head) == {
+        days[0]: None, days[1]: head, days[2]: head
+    }  # fmt: skip

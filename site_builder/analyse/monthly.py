@@ -1,30 +1,38 @@
 """The monthly report upward (月报): per round and unit, the site's figures as of the
 month's last day.
 
-Every figure is computed by the functions the analysis stage uses (analyse.stage), on
-the ledgers and history as they stood that day (pipeline.monthly_report checks that
-commit out; analyse.months reads it from the history), so the report and a site built for
-that date print the same numbers: problems, closures and overdue measures
-from analyse.progress, postponements and relapses from analyse.trail, accountability
-by form from analyse.indicators, problem clues by status from analyse.clues and money
-recovered from analyse.money (both as the site's overview and round pages print them).
+The figures are the site's, on the ledgers and history as they stood that day
+(pipeline.monthly_report checks that commit out; analyse.months reads it from the
+history), so the report and a site built for that date print the same numbers: problems,
+closures and overdue measures as analyse.progress counts them, postponements and relapses
+as analyse.trail, accountability by form as analyse.indicators, problem clues by status as
+analyse.clues and money recovered as analyse.money (both as the site's overview and round
+pages print them). Each record is reduced once (analyse.month_figures), so a site's many
+months reuse what did not change; a row is a few look-ups in those reductions.
 """
 
 from __future__ import annotations
 
 import calendar
+import pickle
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from site_builder.analyse.clues import clue_counts
-from site_builder.analyse.indicators import forms_distribution
-from site_builder.analyse.money import unit_money
-from site_builder.analyse.progress import LedgerStats, ledger_stats
-from site_builder.analyse.supervision import records_of
-from site_builder.analyse.trail import trail_counts
+from site_builder.analyse.month_figures import (
+    EMPTY_LEDGER,
+    LedgerFigures,
+    Registers,
+    TrailFigures,
+    ledger_figures,
+    registers,
+    trail_figures,
+)
 from site_builder.history import History
 from site_builder.model import Project
+from site_builder.model.labels import CLUE_STATUS
 
 COLUMNS = (
     "问题数",
@@ -50,6 +58,9 @@ CLUE_KEYS = ("preliminary", "filed", "concluded", "shelved")
 MONEY_KEYS = ("refund", "recovered", "loss_recovered")
 
 
+ZERO = Decimal("0.00")  # one object: a report's many zeros pickle once
+
+
 @dataclass
 class Figures:
     problems: int = 0
@@ -61,9 +72,7 @@ class Figures:
     forms: dict[int, int] = field(default_factory=lambda: dict.fromkeys(range(1, 5), 0))
     dubian: int = 0
     clues: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CLUE_KEYS, 0))
-    money: dict[str, Decimal] = field(
-        default_factory=lambda: dict.fromkeys(MONEY_KEYS, Decimal("0.00"))
-    )
+    money: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(MONEY_KEYS, ZERO))
 
     def values(self) -> tuple[int | Decimal, ...]:
         counts: list[int] = [self.problems, self.closed_month, self.closed, self.overdue]
@@ -72,15 +81,20 @@ class Figures:
         return (*counts, *self.money.values())
 
     def add(self, other: Figures) -> None:
-        for name in ("problems", "closed_month", "closed", "overdue", "postponed", "relapsed"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.problems += other.problems
+        self.closed_month += other.closed_month
+        self.closed += other.closed
+        self.overdue += other.overdue
+        self.postponed += other.postponed
+        self.relapsed += other.relapsed
+        forms, clues, money = self.forms, self.clues, self.money
         for form, count in other.forms.items():
-            self.forms[form] += count
+            forms[form] += count
         self.dubian += other.dubian
         for key, count in other.clues.items():
-            self.clues[key] += count
+            clues[key] += count
         for key, amount in other.money.items():
-            self.money[key] += amount
+            money[key] += amount
 
 
 @dataclass
@@ -107,6 +121,30 @@ class MonthlyReport:
     commit: str | None  # the main-line commit the figures were read at
     rounds: list[RoundMonth] = field(default_factory=list)
     total: Figures = field(default_factory=Figures)
+    # The report's content digest as analyse.months keeps it: a page whose month has the
+    # same digest is unchanged ("" when unknown).
+    digest: str = field(default="", compare=False, repr=False)
+
+    # Pickled with its rows packed apart: a site reads every past month back but renders
+    # only the pages of months that changed, and needs only the totals of the others.
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        del state["digest"]  # of the pickled bytes: not in them
+        if "rounds" in state:
+            state["_rows"] = pickle.dumps(state.pop("rounds"), pickle.HIGHEST_PROTOCOL)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, digest="")
+
+    def __getattr__(self, name: str) -> list[RoundMonth]:
+        # Only for attributes not set: the rows of a report read back, on first use.
+        if name == "rounds" and "_rows" in self.__dict__:
+            # Our own cache (analyse.months), written by this code as the history's is.
+            rows = pickle.loads(self.__dict__.pop("_rows"))  # noqa: S301
+            self.rounds = rows
+            return rows
+        raise AttributeError(name)
 
     @property
     def partial(self) -> bool:
@@ -141,14 +179,30 @@ def report_from_records(
     month's last day, or an earlier day of it: the current month so far).
 
     The units and figures are the round pages' (render.views.build_site_data reads the
-    same functions): the units of each round's teams that are in the registry, their
-    ledger's analyse.progress stats, analyse.trail counts of their history events.
+    same records): the units of each round's teams that are in the registry, their
+    ledger's figures and the postponements and relapses among their history events.
     """
+    ledgers = {key: ledger_figures(ledger) for key, ledger in project.ledger_by_key.items()}
+    return month_report(
+        project, registers(project), ledgers, trail_figures(history.events), as_of, month, commit
+    )
+
+
+def month_report(
+    project: Project,
+    kept: Registers,
+    ledgers: Mapping[str, LedgerFigures],
+    trail: Mapping[str, TrailFigures],
+    as_of: date,
+    month: str,
+    commit: str | None = None,
+) -> MonthlyReport:
+    """The month's report from ``project``'s rounds/ records (its ledgers are not read:
+    ``ledgers`` holds their figures by key) and the history's ``trail`` by ledger key."""
     first, last = month_bounds(month) or (as_of, as_of)
     last = min(last, as_of)
-    thresholds = project.settings.thresholds
-    events = history.by_ledger()
     report = MonthlyReport(month, first, last, project.settings.district, commit)
+    no_trail = TrailFigures()
     for round_ in sorted(project.rounds, key=lambda r: r.start):
         if round_.start > last:
             continue
@@ -159,28 +213,14 @@ def report_from_records(
                 if unit is None or entry.feedback_on > last:
                     continue
                 key = f"{round_.id}/{unit.id}"
-                ledger = project.ledger_by_key.get(key)
-                stats = ledger_stats(ledger, as_of, thresholds) if ledger else LedgerStats()
-                trail = trail_counts(events.get(key, []))
-                dubian = records_of(project, round_.id, unit.id, last)
-                clues = clue_counts(project, as_of, round_.id, unit.id)
-                money = unit_money(ledger, as_of)
-                figures = Figures(
-                    problems=stats.problems - stats.withdrawn,
-                    closed_month=sum(
-                        p.status == "closed"
-                        and p.closed_on is not None
-                        and first <= p.closed_on <= last
-                        for p in (ledger.problems if ledger else [])
-                    ),
-                    closed=stats.closed,
-                    overdue=stats.overdue,
-                    postponed=trail.postponed,
-                    relapsed=trail.reopened,
-                    forms=forms_distribution(ledger),
-                    dubian=sum(r.date >= first for r in dubian),
-                    clues={key: getattr(clues, key) for key in CLUE_KEYS},
-                    money={key: money.by_kind.get(key, Decimal("0.00")) for key in MONEY_KEYS},
+                figures = unit_figures(
+                    ledgers.get(key),
+                    trail.get(key, no_trail),
+                    kept.dubian.get((round_.id, unit.id), ()),
+                    kept.clues.get((round_.id, unit.id), ()),
+                    first,
+                    last,
+                    as_of,
                 )
                 units.append(UnitMonth(unit.id, unit.name, figures))
         total = Figures()
@@ -189,3 +229,38 @@ def report_from_records(
         report.rounds.append(RoundMonth(round_.id, round_.name, units, total))
         report.total.add(total)
     return report
+
+
+def unit_figures(
+    ledger: LedgerFigures | None,
+    trail: TrailFigures,
+    dubian: Sequence[date],
+    clues: Sequence[tuple[date, str]],
+    first: date,
+    last: date,
+    as_of: date,
+) -> Figures:
+    """A unit's row: its ledger's figures on ``as_of``, its trail's, its 督办 records of
+    ``first``..``last`` and its clues handed over by ``as_of``."""
+    led = ledger or EMPTY_LEDGER
+    clue_count = dict.fromkeys(CLUE_STATUS, 0)  # analyse.clues.clue_counts
+    for handed_over_on, status in clues:
+        if handed_over_on <= as_of:
+            clue_count[status] += 1
+    money: dict[str, Decimal] = {}  # analyse.money.unit_money
+    for kind, on, amount in led.money:
+        if on is None or on <= as_of:
+            money[kind] = money.get(kind, Decimal(0)) + amount
+    return Figures(
+        problems=led.problems,
+        closed_month=bisect_right(led.closed_on, last) - bisect_left(led.closed_on, first),
+        closed=led.closed,
+        # Red in analyse.progress.measure_colour: past its deadline (left < 0) and not done.
+        overdue=bisect_left(led.deadlines, as_of),
+        postponed=trail.postponed,
+        relapsed=trail.relapsed,
+        forms=dict(zip(range(1, 5), led.forms, strict=True)),
+        dubian=bisect_right(dubian, last) - bisect_left(dubian, first),
+        clues={key: clue_count[key] for key in CLUE_KEYS},
+        money={key: money.get(key, ZERO) for key in MONEY_KEYS},
+    )

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -12,6 +14,12 @@ from site_builder.analyse.months import TrendPoint
 from site_builder.model.labels import CLUE_STATUS, MONEY_KIND
 from site_builder.model.wording import cn_date
 from site_builder.render import charts
+from site_builder.render.fingerprint import PageCache, _read_state
+
+if TYPE_CHECKING:
+    from site_builder.render.views import SiteData
+
+MONTH_STATE_FILE = "month-fingerprints.json"
 
 
 def summary(report: MonthlyReport, clues: bool = True) -> str:
@@ -47,10 +55,13 @@ def cells(figures: Figures) -> Markup:
 @dataclass
 class MonthPage:
     report: MonthlyReport
-    summary: str
     previous: str | None  # the month before, if it has a page
     next: str | None
     partial: bool  # the site's as-of month: figures so far, not the month's end
+
+    @property
+    def summary(self) -> str:
+        return summary(self.report)
 
     @property
     def month(self) -> str:
@@ -68,8 +79,31 @@ def month_pages(reports: list[MonthlyReport]) -> list[MonthPage]:
         before = reports[index - 1].month if index else None
         after = reports[index + 1].month if index + 1 < len(reports) else None
         partial = report.partial
-        pages.append(MonthPage(report, summary(report), before, after, partial))
+        pages.append(MonthPage(report, before, after, partial))
     return pages
+
+
+class MonthPageCache(PageCache):
+    """The month pages' fingerprints, kept beside the unit pages' in a file of their own
+    (OUT/month-fingerprints.json). A month page reads its report, the months before and
+    after it, whether the month is over, and the district's name: its key is the report's
+    digest (analyse.months: the same figures, the same digest) and the rest."""
+
+    def __init__(self, docs_dir: Path, *scope: object) -> None:
+        super().__init__(docs_dir, *scope)
+        self.path = docs_dir.parent / MONTH_STATE_FILE
+        self.previous = _read_state(self.path, self.scope)
+
+    def page_key(self, page: MonthPage) -> str | None:
+        """None for a report of unknown digest: always rendered."""
+        if not page.report.digest:
+            return None
+        return self.key(page.report.digest, page.previous, page.next, page.partial)
+
+
+def month_page_cache(site: SiteData, docs_dir: Path) -> MonthPageCache:
+    audience = site.build.get("audience", "internal")
+    return MonthPageCache(docs_dir, audience, site.project.settings.district)
 
 
 def trend_chart(points: list[TrendPoint]) -> Markup:
@@ -81,4 +115,14 @@ def trend_chart(points: list[TrendPoint]) -> Markup:
     return charts.monthly_trend([p.month for p in points], series, "各月销号、逾期和改后又犯")
 
 
-__all__ = ["COLUMNS", "MonthPage", "cell", "cells", "month_pages", "summary", "trend_chart"]
+__all__ = [
+    "COLUMNS",
+    "MonthPage",
+    "MonthPageCache",
+    "cell",
+    "cells",
+    "month_page_cache",
+    "month_pages",
+    "summary",
+    "trend_chart",
+]

@@ -118,7 +118,9 @@ def write_dubian(tree: DocsTree, site: views.SiteData, dubian: dict) -> None:
 
 
 def write_months(tree: DocsTree, site: views.SiteData) -> None:
-    """月报: a page per month (analyse.months) and the trend over months."""
+    """月报: a page per month (analyse.months) and the trend over months. A month page
+    whose report and neighbours are unchanged is neither rendered nor rewritten (a past
+    month's report never changes: a rebuild renders the current month's page)."""
     # analyse.monthly reads render.views: imported here, not at the top, to keep one way.
     from site_builder.render import months_view
 
@@ -127,12 +129,20 @@ def write_months(tree: DocsTree, site: views.SiteData) -> None:
     pages = months_view.month_pages(site.months)
     chart = months_view.trend_chart(site.trend)
     tree.write("months/index.md", render("months.md.j2", site=site, pages=pages, chart=chart))
+    fingerprints = months_view.month_page_cache(site, tree.docs_dir)
     for page in pages:
-        tree.write(
-            f"months/{page.month}.md",
+        rel = f"months/{page.month}.md"
+        key = fingerprints.page_key(page)
+        if key is not None and fingerprints.reuse(tree, rel, key):
+            continue
+        written = tree.write(
+            rel,
             render("month.md.j2", site=site, p=page, columns=months_view.COLUMNS,
                    cells=months_view.cells),
         )  # fmt: skip
+        if written and key is not None:
+            fingerprints.wrote(rel, key)
+    fingerprints.save(tree)
 
 
 def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
