@@ -17,12 +17,17 @@ import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cached_property
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
 from site_builder.history import History, Kind
 from site_builder.model import Project
+from site_builder.model.source import Source
 
 # Two-character surnames still in use; a name starting with one keeps both characters.
 _COMPOUND = (
@@ -33,6 +38,7 @@ _COMPOUND = (
 COMPOUND_SURNAMES = frozenset(_COMPOUND[i : i + 2] for i in range(0, len(_COMPOUND), 2))
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 # A person as written in a ledger: the name, then optionally a post in brackets.
+_HAN_CHAR = re.compile(f"[{_HAN}]")
 _NAME = re.compile(rf"^\s*([{_HAN}]{{2,5}}(?:·[{_HAN}]{{1,8}})?)(?=$|[\s（(，,、/])")
 MASK = "某"
 
@@ -80,26 +86,44 @@ def known_names(project: Project) -> set[str]:
     """Names of people the records name on purpose (owners, leaders, reviewers, team
     members …): a listed name inside one of these longer names is another person's."""
     found: set[str] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, list):
-            for item in value:
-                walk(item)
-        elif isinstance(value, BaseModel) and type(value).__name__ not in _NOT_PEOPLE:
-            for field_name in type(value).model_fields:
-                item = getattr(value, field_name)
-                if field_name in PERSON_FIELDS and field_name != "person":
-                    for text in item if isinstance(item, list) else [item]:
-                        if isinstance(text, str) and (name := person_name(text)):
-                            found.add(name)
-                elif isinstance(item, BaseModel | list):
-                    walk(item)
-
     for f in dataclasses.fields(project):
         if f.name not in HIDDEN_RECORDS:
-            walk(getattr(project, f.name))
-    walk(project.signers)
+            _known(getattr(project, f.name), found)
+    _known(project.signers, found)
     return found
+
+
+def _known(value: Any, found: set[str]) -> None:
+    if isinstance(value, list):
+        for item in value:
+            if not isinstance(item, str):
+                _known(item, found)
+    elif isinstance(value, BaseModel) and type(value).__name__ not in _NOT_PEOPLE:
+        fields = value.__dict__
+        people, others = _known_plan(type(value))
+        for field_name in people:
+            item = fields[field_name]
+            for text in item if isinstance(item, list) else [item]:
+                if isinstance(text, str) and (name := person_name(text)):
+                    found.add(name)
+        for field_name in others:
+            item = fields[field_name]
+            if isinstance(item, BaseModel | list):
+                _known(item, found)
+
+
+_KNOWN_PLANS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _known_plan(cls: type[BaseModel]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A record type's person fields (but ``person``, the accountable one) and the rest."""
+    plan = _KNOWN_PLANS.get(cls)
+    if plan is None:
+        names = tuple(cls.model_fields)
+        people = tuple(n for n in names if n in PERSON_FIELDS and n != "person")
+        others = tuple(n for n in names if n not in PERSON_FIELDS and not _inert(cls, n))
+        plan = _KNOWN_PLANS[cls] = (people, others)
+    return plan
 
 
 @dataclass(frozen=True)
@@ -121,21 +145,32 @@ class NameMasker:
     def _pattern(self) -> re.Pattern[str] | None:
         if not self.names:
             return None
-        # Longest first: 欧阳海涛 before 欧阳海. A lookahead finds overlapping occurrences.
         every = self.names | {s for s in self.shields if any(n in s for n in self.names)}
-        ordered = sorted(every, key=lambda n: (-len(n), n))
-        return re.compile("(?=(" + "|".join(re.escape(n) for n in ordered) + "))")
+        return re.compile(_trie(every))
+
+    @cached_property
+    def _matcher(self) -> re.Pattern[str] | None:
+        # Kept on the masker: looking an equal masker's pattern up in _CACHE compares the
+        # name sets, which costs their size on every text.
+        return _compiled(self)
 
     def _spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of each listed name to mask: not inside a longer shielding name."""
-        pattern = _compiled(self)
+        pattern = self._matcher
         if pattern is None or not text:
             return []
+        # The pattern matches the longest name starting at a position; searching again one
+        # character further finds overlapping names. Each search skips, in C, to the next
+        # character that starts a name: a text costs its length, whatever the names' count.
         listed: list[tuple[int, int]] = []
         shielding: list[tuple[int, int]] = []
-        for found in pattern.finditer(text):
-            span = (found.start(), found.start() + len(found.group(1)))
-            (listed if found.group(1) in self.names else shielding).append(span)
+        found = pattern.search(text)
+        while found is not None:
+            start, end = found.span()
+            (listed if found.group() in self.names else shielding).append((start, end))
+            found = pattern.search(text, start + 1)
+        if not listed:
+            return []
         return [
             (a, b)
             for a, b in listed
@@ -156,7 +191,8 @@ class NameMasker:
         return text
 
     def found_in(self, text: str) -> list[str]:
-        return sorted({text[a:b] for a, b in self._spans(text)})
+        spans = self._spans(text)
+        return sorted({text[a:b] for a, b in spans}) if spans else []
 
     def mask_value(self, value: Any) -> Any:
         """``value`` (a record, a list, a string) with every name in its text masked."""
@@ -193,6 +229,33 @@ def masker_for(project: Project, history: History | None = None) -> NameMasker:
     return NameMasker(names, frozenset(known_names(project) - names))
 
 
+def _trie(words: Iterable[str]) -> str:
+    """A regular expression matching the longest of ``words`` at a position, as a trie:
+    the branches of each node start with different characters, so at most one of them
+    goes on, and an optional tail is tried before stopping (longest first). The top level
+    is a plain alternation of literals, which lets the engine skip, in C, to a character
+    that starts a word."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+    return "|".join(_branches(root))
+
+
+def _branches(node: dict[str, Any]) -> list[str]:
+    return [re.escape(char) + _tail(child) for char, child in sorted(node.items()) if char]
+
+
+def _tail(node: dict[str, Any]) -> str:
+    branches = _branches(node)
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
 _CACHE: dict[tuple[frozenset[str], frozenset[str]], re.Pattern[str] | None] = {}
 
 
@@ -227,8 +290,17 @@ class Mention:
 HIDDEN_RECORDS = frozenset({"clues"})
 
 
-def mentions(project: Project, masker: NameMasker) -> Iterator[Mention]:
-    """Free text (not a person field) that names a person held accountable."""
+def mentions(project: Project, masker: NameMasker | None = None) -> Iterator[Mention]:
+    """Free text (not a person field) that names a person held accountable.
+
+    ``masker`` defaults to the public build's (``masker_for``). Its shields (the names the
+    records give on purpose) take a walk of every record, and only ever drop a name found:
+    they are read only if a text names someone at all.
+    """
+    rough = masker or NameMasker(frozenset(accountable_names(project)))
+    if not rough.names:
+        return
+    texts: list[tuple[Any, str, str]] = []  # (source, field path, text) naming someone
     for f in dataclasses.fields(project):
         if f.name in HIDDEN_RECORDS:
             continue
@@ -236,31 +308,70 @@ def mentions(project: Project, masker: NameMasker) -> Iterator[Mention]:
         if isinstance(value, list):
             for record in value:
                 if isinstance(record, BaseModel):
-                    yield from _walk(record, (), masker, None)
+                    _walk(record, (), rough, None, texts)
+    exact = masker or (masker_for(project) if texts else rough)
+    for src, field, text in texts:
+        for person in exact.found_in(text):
+            yield Mention(
+                src.file if src else "", src.line if src else 0, src.col if src else 0,
+                field, person,
+            )  # fmt: skip
 
 
 def _walk(
-    record: BaseModel, path: tuple[str, ...], masker: NameMasker, parent: Any
-) -> Iterator[Mention]:
+    record: BaseModel,
+    path: tuple[str, ...],
+    masker: NameMasker,
+    parent: Any,
+    found: list[tuple[Any, str, str]],
+) -> None:
     src = getattr(record, "src", None)
     if src is None or src.file == "<memory>":  # evidence written as a plain line
         src = parent
-    for name in type(record).model_fields:
-        if name == "src" or name in PERSON_FIELDS:
-            continue
-        value = getattr(record, name)
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, BaseModel):
-                yield from _walk(item, (*path, name), masker, src)
-            elif isinstance(item, str):
-                for person in masker.found_in(item):
-                    yield Mention(
-                        src.file if src else "",
-                        src.line if src else 0,
-                        src.col if src else 0,
-                        ".".join((*path, name)),
-                        person,
-                    )
+    fields = record.__dict__
+    for name in _text_plan(type(record)):
+        value = fields[name]
+        for item in value if isinstance(value, list) else (value,):
+            if isinstance(item, str):
+                if item and masker._spans(item):
+                    found.append((src, ".".join((*path, name)), item))
+            elif isinstance(item, BaseModel):
+                _walk(item, (*path, name), masker, src, found)
+
+
+_TEXT_PLANS: dict[type, tuple[str, ...]] = {}
+
+
+def _text_plan(cls: type[BaseModel]) -> tuple[str, ...]:
+    """A record type's fields that may hold free text or records: all but the person fields."""
+    plan = _TEXT_PLANS.get(cls)
+    if plan is None:
+        names = cls.model_fields
+        plan = _TEXT_PLANS[cls] = tuple(
+            n for n in names if n != "src" and n not in PERSON_FIELDS and not _inert(cls, n)
+        )
+    return plan
+
+
+_INERT_TYPES = (type(None), bool, int, float, Decimal, date, datetime, Source)
+
+
+def _inert(cls: type[BaseModel], field_name: str) -> bool:
+    """Whether a field's type says it never holds a name: dates, numbers, fixed codes."""
+    return _inert_type(cls.model_fields[field_name].annotation)
+
+
+def _inert_type(annotation: Any) -> bool:
+    if annotation in _INERT_TYPES:
+        return True
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Literal:  # a fixed code such as 'open': never a name, which is in Chinese
+        return all(not isinstance(v, str) or not _HAN_CHAR.search(v) for v in args)
+    if origin is Annotated:
+        return _inert_type(args[0])
+    if origin in (Union, UnionType, list, tuple):
+        return all(a is Ellipsis or _inert_type(a) for a in args)
+    return False
 
 
 def names_in(texts: Iterable[str], masker: NameMasker) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from site_builder.diagnostics import Diagnostic, diag
+from site_builder.load.cache import LoadCache
 from site_builder.load.files import linked_below, load_yaml_file
 from site_builder.model.evaluation import Bulletins, Evaluation, Rubric
 from site_builder.model.project import Project
@@ -18,7 +19,9 @@ _PLACES = (
 )
 
 
-def load_evaluations(root: Path, project: Project, diagnostics: list[Diagnostic]) -> None:
+def load_evaluations(
+    root: Path, project: Project, diagnostics: list[Diagnostic], cache: LoadCache | None = None
+) -> None:
     """Fill the project's rubric, round rubrics, evaluations and bulletins."""
     folder = root / FOLDER
     if not folder.is_dir():
@@ -39,21 +42,21 @@ def load_evaluations(root: Path, project: Project, diagnostics: list[Diagnostic]
         if path.suffix not in (".yml", ".yaml"):
             diagnostics.append(diag("Y011", rel, detail=_PLACES))
         elif parts == (RUBRIC,):
-            project.rubric = _load(root, path, Rubric, diagnostics)
+            project.rubric = _load(root, path, Rubric, diagnostics, cache)
         elif parts == (BULLETINS,):
-            bulletins = _load(root, path, Bulletins, diagnostics)
+            bulletins = _load(root, path, Bulletins, diagnostics, cache)
             project.bulletins = list(bulletins.bulletins) if bulletins else []
         elif len(parts) == 2 and parts[1] == RUBRIC:
-            if (rubric := _load(root, path, Rubric, diagnostics)) is not None:
+            if (rubric := _load(root, path, Rubric, diagnostics, cache)) is not None:
                 project.round_rubrics[parts[0]] = rubric
         elif len(parts) == 2:
-            if (record := _load(root, path, Evaluation, diagnostics)) is not None:
+            if (record := _load(root, path, Evaluation, diagnostics, cache)) is not None:
                 project.evaluations.append(record)
         else:
             diagnostics.append(diag("Y011", rel, detail=_PLACES))
 
 
-def _load(root: Path, path: Path, model, diagnostics: list[Diagnostic]):
-    record, found = load_yaml_file(root, path, model)
+def _load(root: Path, path: Path, model, diagnostics: list[Diagnostic], cache: LoadCache | None):
+    record, found = load_yaml_file(root, path, model, cache)
     diagnostics.extend(found)
     return record

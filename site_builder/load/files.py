@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from site_builder.diagnostics import Diagnostic, diag
+from site_builder.load.cache import LoadCache
 from site_builder.load.records import build_record
 from site_builder.load.yaml_strict import MAX_BYTES, parse_yaml
 
@@ -34,8 +35,16 @@ def listed_files(
 
 def linked_below(root: Path, path: Path) -> Path | None:
     """The first symbolic link among ``path`` and its folders below ``root``, if any."""
-    inside = [p for p in (path, *path.parents) if p != root and p.is_relative_to(root)]
-    return next((p for p in reversed(inside) if p.is_symlink()), None)
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return None
+    current = root
+    for part in parts:  # from the top down: the outermost link is the one to name
+        current = current / part
+        if current.is_symlink():
+            return current
+    return None
 
 
 def read_capped(root: Path, path: Path) -> tuple[bytes | None, list[Diagnostic]]:
@@ -55,8 +64,13 @@ def read_capped(root: Path, path: Path) -> tuple[bytes | None, list[Diagnostic]]
         return None, [diag("Y009", rel_path(root, path), detail=exc.strerror or str(exc))]
 
 
-def load_yaml_file(root: Path, path: Path, model):
+def load_yaml_file(root: Path, path: Path, model, cache: LoadCache | None = None):
+    """The record of a YAML file and its diagnostics; parsed only if ``cache`` has not seen
+    these bytes (links and the size cap are checked every time)."""
     raw, problems = read_capped(root, path)
     if raw is None:
         return None, problems
-    return build_record(parse_yaml(raw, rel_path(root, path)), model)
+    rel = rel_path(root, path)
+    if cache is None:
+        return build_record(parse_yaml(raw, rel), model)
+    return cache.load(rel, model, raw, lambda: build_record(parse_yaml(raw, rel), model))

@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from site_builder.diagnostics import Diagnostic, diag
-from site_builder.masking import masked, masker_for, mentions
+from site_builder.masking import masked, mentions
 from site_builder.model import Project
 
 
 def names_in_free_text(project: Project) -> Iterator[Diagnostic]:
-    masker = masker_for(project)
     seen: set[tuple[str, int, str, str]] = set()
-    for m in mentions(project, masker):
+    for m in mentions(project):  # the public build's masker
         key = (m.file, m.line, m.field, m.name)
         if key not in seen:
             seen.add(key)
