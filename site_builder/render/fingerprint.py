@@ -24,7 +24,7 @@ import enum
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -242,3 +242,19 @@ def unit_page_key(cache: PageCache, site: SiteData, page: Mapping[str, Any]) -> 
     # The 对账 view lists the unit's problem clues (rounds/clues/), which no view holds.
     clues = [c for c in site.project.clues if (c.round, c.unit) == (r.id, u.unit.id)]
     return cache.key(r.id, r.name, *shown, analysis, feedback, clues, dubian, as_of, extra)
+
+
+def write_kept(
+    tree: DocsTree, cache: PageCache | None, rel: str, key: str, make: Callable[[], str | bytes]
+) -> bool:
+    """Write ``rel`` with what ``make`` returns unless the previous render wrote it for
+    ``key`` and it is unchanged (then kept); True if it was rendered. Without a cache,
+    always rendered."""
+    if cache is None:
+        tree.write(rel, make())
+        return True
+    if cache.reuse(tree, rel, key):
+        return False
+    if tree.write(rel, make()):
+        cache.wrote(rel, key)
+    return True

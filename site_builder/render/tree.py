@@ -91,20 +91,50 @@ def _same_content(target: Path, data: bytes) -> bool:
 
 
 def write_downloads(
-    tree: DocsTree, site: views.SiteData, takeaways: dict[str, list[takeaway.Download]]
+    tree: DocsTree,
+    site: views.SiteData,
+    takeaways: dict[str, list[takeaway.Download]],
+    cache: PageCache | None = None,
 ) -> None:
+    """The downloads page, each ledger's CSV and JSON and the whole district's.
+
+    With ``cache`` (the unit pages' fingerprints) a ledger's files are kept when the
+    ledger, its unit's name and its category labels are unchanged; the district's files
+    are those files' rows joined, so they are put together from the kept files."""
     project = site.project
     ledgers = sorted(project.ledgers, key=lambda led: (led.round, led.unit))
     tree.write("downloads/index.md", render("downloads.md.j2", site=site, takeaways=takeaways))
-    rows = []
+    csv_parts, json_parts = [], []
     for ledger in ledgers:
-        own = downloads.ledger_rows(project, ledger)
-        rows += own
         name = f"downloads/{ledger.round}-{ledger.unit}"
-        tree.write(f"{name}.csv", downloads.to_csv(own))
-        tree.write(f"{name}.json", downloads.to_json([ledger]))
-    tree.write("downloads/ledger.csv", downloads.to_csv(rows))
-    tree.write("downloads/ledger.json", downloads.to_json(ledgers))
+        unit = project.unit_by_id.get(ledger.unit)
+        labels = [project.category_label(p.category) for p in ledger.problems]
+        key = cache.key("downloads", ledger, unit.name if unit else "", labels) if cache else ""
+        rows = csv_text = json_text = None
+        if cache is not None and cache.reuse(tree, f"{name}.csv", key):
+            csv_text = downloads.csv_rows_of(_read(tree, f"{name}.csv"))
+        if csv_text is None:
+            rows = downloads.ledger_rows(project, ledger)
+            csv_text = downloads.csv_rows(rows)
+            if tree.write(f"{name}.csv", downloads.CSV_HEAD + csv_text) and cache is not None:
+                cache.wrote(f"{name}.csv", key)
+        if cache is not None and cache.reuse(tree, f"{name}.json", key):
+            json_text = downloads.json_items_of(_read(tree, f"{name}.json"))
+        if json_text is None:
+            json_text = downloads.json_item(ledger)
+            if tree.write(f"{name}.json", b"[" + json_text + b"]") and cache is not None:
+                cache.wrote(f"{name}.json", key)
+        csv_parts.append(csv_text)
+        json_parts.append(json_text)
+    tree.write("downloads/ledger.csv", downloads.CSV_HEAD + b"".join(csv_parts))
+    tree.write("downloads/ledger.json", b"[" + b",".join(json_parts) + b"]")
+
+
+def _read(tree: DocsTree, rel: str) -> bytes | None:
+    try:
+        return (tree.docs_dir / rel).read_bytes()
+    except OSError:
+        return None
 
 
 def write_dubian(tree: DocsTree, site: views.SiteData, dubian: dict) -> None:
@@ -153,9 +183,12 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     tree.write("warnings/index.md", render("warnings.md.j2", site=site))
     tree.write("warnings/green.md", render("warnings_green.md.j2", site=site))
     # Each ledger's report (.docx) and workbook (.xlsx): first, as unit pages give sizes.
-    takeaways = takeaway.write_takeaways(tree, site)
-    # A unit page whose inputs are unchanged is neither rendered nor rewritten.
+    # A page whose inputs are unchanged is neither rendered nor rewritten: unit pages,
+    # reports, scorecards, each ledger's CSV and JSON (render/fingerprint.py).
     fingerprints = unit_page_cache(site, docs_dir)
+    # Each ledger's draft report, once: for its .docx and its page.
+    reports = takeaway.draft_reports(site)
+    takeaways = takeaway.write_takeaways(tree, site, reports, fingerprints.digester.digest)
     for round_view in site.rounds:
         tree.write(f"rounds/{round_view.id}.md", render("round.md.j2", site=site, r=round_view))
         for unit_view in round_view.units:
@@ -175,7 +208,7 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     tree.write("cases/index.md", render("cases.md.j2", site=site))
     for case in site.cases:
         tree.write(f"cases/{case.case.id}.md", render("case.md.j2", site=site, c=case))
-    write_downloads(tree, site, takeaways)
+    write_downloads(tree, site, takeaways, fingerprints)
     if internal:  # who changed the rules and who approved: for the office only
         rows = audit.governance_rows(site.history.governance)
         notices = [d for d in site.diagnostics if d.code in audit.AUDIT_CODES]
@@ -213,7 +246,9 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
         tree.nav.insert(2, {"督办": "dubian/index.md"})
         if site.months:
             tree.nav.insert(3, {"月报": "months/index.md"})
-    tree.nav.append({"量化评估": evaluation.write_pages(tree, site, NAV_ROUNDS, takeaways)})
+    tree.nav.append({"量化评估": evaluation.write_pages(
+        tree, site, NAV_ROUNDS, takeaways, reports, fingerprints
+    )})
     if site.guides:
         tree.nav.append({"使用指南": [{g.title: f"guide/{g.name}"} for g in site.guides]})
     tree.remove_stale()
