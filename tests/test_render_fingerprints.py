@@ -211,7 +211,9 @@ def test_an_evaluation_changed_re_renders_its_scorecard_only(tmp_path) -> None:
     files = district()
     files[RUBRIC] = (ROOT / RUBRIC).read_text(encoding="utf-8")
     for unit in ("wcjd", "jyj"):
-        files[f"rounds/evaluations/r1/{unit}.yml"] = EVALUATION.format(unit=unit, meeting="党组会议专题研究整改")
+        files[f"rounds/evaluations/r1/{unit}.yml"] = EVALUATION.format(
+            unit=unit, meeting="党组会议专题研究整改"
+        )
     repo = GitRepo(tmp_path / "repo")
     repo.commit(files, "建立整改台账和评估")
     out = tmp_path / "out"

@@ -246,9 +246,8 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
         tree.nav.insert(2, {"督办": "dubian/index.md"})
         if site.months:
             tree.nav.insert(3, {"月报": "months/index.md"})
-    tree.nav.append({"量化评估": evaluation.write_pages(
-        tree, site, NAV_ROUNDS, takeaways, reports, fingerprints
-    )})
+    scored = evaluation.write_pages(tree, site, NAV_ROUNDS, takeaways, reports, fingerprints)
+    tree.nav.append({"量化评估": scored})
     if site.guides:
         tree.nav.append({"使用指南": [{g.title: f"guide/{g.name}"} for g in site.guides]})
     tree.remove_stale()
