@@ -155,6 +155,8 @@ class PageCache:
         self.current: dict[str, list] = {}
         self.rendered: list[str] = []
         self.reused: list[str] = []
+        # Indexes the keys look things up in, made once a build (the clues by unit).
+        self.index: dict[str, Any] = {}
 
     def key(self, *inputs: object) -> str:
         return self.digester.digest(self.scope, *inputs)
@@ -240,7 +242,12 @@ def unit_page_key(cache: PageCache, site: SiteData, page: Mapping[str, Any]) -> 
     as_of = site.as_of if dubian is not None else None
     analysis = site.analysis.ledger(u.key)
     # The 对账 view lists the unit's problem clues (rounds/clues/), which no view holds.
-    clues = [c for c in site.project.clues if (c.round, c.unit) == (r.id, u.unit.id)]
+    by_unit = cache.index.get("clues")
+    if by_unit is None:  # one pass over the clues, not one per unit page
+        by_unit = cache.index["clues"] = {}
+        for clue in site.project.clues:
+            by_unit.setdefault((clue.round, clue.unit), []).append(clue)
+    clues = by_unit.get((r.id, u.unit.id), [])
     return cache.key(r.id, r.name, *shown, analysis, feedback, clues, dubian, as_of, extra)
 
 

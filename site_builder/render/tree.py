@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from site_builder.export import EXPORT_PATH, export_json
+from site_builder.export import EXPORT_PATH, Fragments, export_json
 from site_builder.render import (
     audit,
     disclosure,
@@ -24,6 +24,7 @@ ASSETS = ("rectify.css", "rectify.js", "rectify-search.js")
 # is on every page, so its size multiplies by the number of pages (a city of 80
 # rounds made it a third of every page's HTML).
 NAV_ROUNDS = 12
+FRAGMENTS_FILE = "export-fragments.json"  # in OUT, beside render-fingerprints.json
 
 
 @dataclass
@@ -215,7 +216,10 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
         tree.write("audit/index.md", render("audit.md.j2", site=site, rows=rows, notices=notices))
     # The data export, from the same analysis (a public site's: from the redacted records).
     audience, commit = site.build.get("audience", "internal"), site.build.get("commit")
-    tree.write(EXPORT_PATH, export_json(site.project, site.analysis, audience, commit))
+    # Each ledger's entry is kept as the last build serialised it while its inputs are.
+    fragments = Fragments(docs_dir.parent / FRAGMENTS_FILE, fingerprints.key)
+    tree.write(EXPORT_PATH, export_json(site.project, site.analysis, audience, commit, fragments))
+    fragments.save()
     tree.write("search.md", render("search.md.j2"))
     if internal:
         write_dubian(tree, site, dubian)
