@@ -150,8 +150,7 @@ def export_json(
     for r, team, entry in _entries(project, analysis):
         key = f"{r.id}/{entry.unit}"
         inputs = (r.id, team.name, entry, project.ledger_by_key.get(key), analysis.ledger(key))
-        made = partial(_ledger, project, analysis, r, team, entry)
-        parts.append(fragments.text(inputs, lambda made=made: _dumps(made())))
+        parts.append(fragments.text(inputs, partial(_ledger, project, analysis, r, team, entry)))
     joined = ",".join(parts)
     head, found, tail = text.partition(_EMPTY_LEDGERS)
     assert found and _EMPTY_LEDGERS not in tail, "the export's ledgers are not where expected"
@@ -186,11 +185,12 @@ class Fragments:
         self.after: dict[str, str] = {}
         self.made = 0
 
-    def text(self, inputs: tuple, make: Callable[[], str]) -> str:
+    def text(self, inputs: tuple, make: Callable[[], dict]) -> str:
+        """The entry's text: kept if its inputs are unchanged, else ``make()`` serialised."""
         key = self.key(*inputs)
         text = self.before.get(key)
         if not isinstance(text, str):
-            text = make()
+            text = _dumps(make())
             self.made += 1
         self.after[key] = text
         return text

@@ -26,6 +26,7 @@ from functools import partial
 from importlib.metadata import version
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 from zipfile import ZIP_DEFLATED
 
 from openpyxl.writer.excel import ExcelWriter
@@ -89,25 +90,31 @@ class _Kept:
             self.before = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             self.before = {}
-        self.after: dict[str, dict[str, str]] = {}
+        self.after: dict[str, dict[str, Any]] = {}
         self.code = _code()
 
     def unchanged(self, docs: Path, rel: str, key: str) -> int | None:
-        """The size of ``rel`` if the last build wrote it from the same input, else None."""
+        """The size of ``rel`` if the last build wrote it from the same input, else None.
+        A file of the size and modification time recorded is not read again."""
         entry = self.before.get(rel)
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
+        state = _stat(docs / rel)
+        if state is not None and state == entry.get("stat"):
+            self.after[rel] = entry
+            return state[0]
         try:
             data = (docs / rel).read_bytes()
         except OSError:
             return None
         if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
             return None
-        self.after[rel] = entry
+        self.after[rel] = {**entry, "stat": state}
         return len(data)
 
-    def record(self, rel: str, key: str, data: bytes) -> None:
-        self.after[rel] = {"key": key, "sha256": hashlib.sha256(data).hexdigest()}
+    def record(self, docs: Path, rel: str, key: str, data: bytes) -> None:
+        digest = hashlib.sha256(data).hexdigest()
+        self.after[rel] = {"key": key, "sha256": digest, "stat": _stat(docs / rel)}
 
     def save(self) -> None:
         temporary = self.path.with_name(self.path.name + ".tmp")
@@ -157,7 +164,7 @@ def write_takeaways(
     kept = _Kept(tree.docs_dir.parent / CACHE_NAME)
     project = site.project
     reports = draft_reports(site) if reports is None else reports
-    dump = digest or (lambda ledger: ledger.model_dump_json())
+    dump: Callable[[Any], str] = digest or Ledger.model_dump_json
     planned: dict[str, list[_File]] = {}
     for ledger in sorted(project.ledgers, key=lambda led: (led.round, led.unit)):
         when = site.analysis.changed_at(ledger.key)
@@ -184,6 +191,15 @@ def write_takeaways(
     return found
 
 
+def _stat(path: Path) -> list[int] | None:
+    """[size, modification time in ns] of a regular file; None for anything else."""
+    try:
+        found = path.lstat()
+    except OSError:
+        return None
+    return [found.st_size, found.st_mtime_ns] if path.is_file() and not path.is_symlink() else None
+
+
 def _key(*parts: object) -> str:
     return hashlib.sha256("\x00".join(map(str, parts)).encode("utf-8")).hexdigest()
 
@@ -203,7 +219,7 @@ def _write(tree, kept: _Kept, file: _File, made: dict[str, bytes]) -> Download:
         return Download(file.rel, file.title, file.size, file.filename)
     data = made[file.rel] if file.rel in made else file.make()
     tree.write(file.rel, data)
-    kept.record(file.rel, file.key, data)
+    kept.record(tree.docs_dir, file.rel, file.key, data)
     return Download(file.rel, file.title, len(data), file.filename)
 
 
