@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -60,8 +61,10 @@ class DocsTree:
         return True
 
     def keep(self, rel: str) -> bool:
-        """Count ``rel`` as written, unchanged, without reading it; False if already taken."""
-        if not (self.docs_dir / rel).resolve().is_relative_to(self.docs_dir.resolve()):
+        """Count ``rel`` as written, unchanged, without reading it; False if already taken.
+        Nothing is written: the path is checked by its text, not resolved on the disk."""
+        normal = posixpath.normpath(rel)
+        if normal.startswith(("/", "../")) or normal in ("..", ".") or "\\" in rel:
             raise ValueError(f"refusing to keep a file outside the docs folder: {rel}")
         if rel.casefold() in self.written:
             return False
