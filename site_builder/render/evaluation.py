@@ -293,8 +293,8 @@ def write_pages(
         render("evaluation_notices.md.j2", site=site, notices=common),
     )
     # A notice page names the rounds its problem was named in (by id, from the project).
-    named = [[project.round_by_id.get(rid) for rid in n.item.named_in] for n in common]
-    for notice, rounds in zip(common, named, strict=True):
+    named_in = [[project.round_by_id.get(rid) for rid in n.item.named_in] for n in common]
+    for notice, rounds in zip(common, named_in, strict=True):
         key = cache.key("notice", notice, rounds) if cache else ""
         page = partial(render, "evaluation_notice.md.j2", site=site, n=notice)
         write_kept(tree, cache, f"evaluation/notices/{notice.item.code}.md", key, page)
