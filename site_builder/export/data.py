@@ -14,6 +14,10 @@ the 督办 records, which name officials, are left out.
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from site_builder.analyse import Analysis, LedgerStats, TrailCounts
@@ -66,8 +70,23 @@ def _ledger(project: Project, analysis: Analysis, round_: Round, team: Team, ent
     }
 
 
+def _entries(project: Project, analysis: Analysis) -> list[tuple[Round, Team, Any]]:
+    """The ledgers the export lists: every inspected unit of every analysed round."""
+    return [
+        (r, team, entry)
+        for r in (project.round_by_id[r] for r in analysis.rounds)
+        for team in r.teams
+        for entry in team.units
+        if entry.unit in project.unit_by_id
+    ]
+
+
 def export_data(
-    project: Project, analysis: Analysis, audience: str = "internal", commit: str | None = None
+    project: Project,
+    analysis: Analysis,
+    audience: str = "internal",
+    commit: str | None = None,
+    with_ledgers: bool = True,
 ) -> dict[str, Any]:
     supervision = []
     if audience == "internal":
@@ -105,10 +124,7 @@ def export_data(
         ],
         "ledgers": [
             _ledger(project, analysis, r, team, entry)
-            for r in rounds
-            for team in r.teams
-            for entry in team.units
-            if entry.unit in project.unit_by_id
+            for r, team, entry in (_entries(project, analysis) if with_ledgers else [])
         ],
         "history_available": analysis.history.available,
         "events": [e.as_dict() for e in analysis.history.events],
@@ -117,9 +133,69 @@ def export_data(
 
 
 def export_json(
-    project: Project, analysis: Analysis, audience: str = "internal", commit: str | None = None
+    project: Project,
+    analysis: Analysis,
+    audience: str = "internal",
+    commit: str | None = None,
+    fragments: Fragments | None = None,
 ) -> str:
-    data = export_data(project, analysis, audience, commit)
+    """The export as text. With ``fragments``, each ledger's entry is taken as the last
+    build serialised it when its inputs are unchanged: the same text, put together."""
+    if fragments is None:
+        data = export_data(project, analysis, audience, commit)
+        return _dumps(data) + "\n"
+    # Every part but the ledgers, then the ledgers' entries in their place.
+    text = _dumps(export_data(project, analysis, audience, commit, with_ledgers=False))
+    parts = []
+    for r, team, entry in _entries(project, analysis):
+        key = f"{r.id}/{entry.unit}"
+        inputs = (r.id, team.name, entry, project.ledger_by_key.get(key), analysis.ledger(key))
+        parts.append(fragments.text(inputs, partial(_ledger, project, analysis, r, team, entry)))
+    joined = ",".join(parts)
+    head, found, tail = text.partition(_EMPTY_LEDGERS)
+    assert found and _EMPTY_LEDGERS not in tail, "the export's ledgers are not where expected"
+    return f'{head}"ledgers":[{joined}],"history_available":{tail}\n'
+
+
+# Where the ledgers go in the export's text: keys and strings are escaped, so only the
+# export's own member can read like this.
+_EMPTY_LEDGERS = '"ledgers":[],"history_available":'
+
+
+def _dumps(data: Any) -> str:
     # Not indented: json's C encoder runs only without indentation (10 times faster at
     # city size, where the export is tens of megabytes). Readers parse it; `jq .` shows it.
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+class Fragments:
+    """Each ledger's entry of the export as the last build serialised it, by a key of
+    its inputs (``OUT/export-fragments.json``). ``key`` digests the inputs by content:
+    (round id, team name, the round's entry of the unit, the ledger or None, the
+    ledger's analysis), all an entry is made from."""
+
+    def __init__(self, path: Path, key: Callable[..., str]) -> None:
+        self.path = path
+        self.key = key
+        try:
+            before = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            before = {}
+        self.before: dict[str, str] = before if isinstance(before, dict) else {}
+        self.after: dict[str, str] = {}
+        self.made = 0
+
+    def text(self, inputs: tuple, make: Callable[[], dict]) -> str:
+        """The entry's text: kept if its inputs are unchanged, else ``make()`` serialised."""
+        key = self.key(*inputs)
+        text = self.before.get(key)
+        if not isinstance(text, str):
+            text = _dumps(make())
+            self.made += 1
+        self.after[key] = text
+        return text
+
+    def save(self) -> None:
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        temporary.write_text(_dumps(self.after), encoding="utf-8")
+        os.replace(temporary, self.path)

@@ -44,15 +44,45 @@ def ledger_rows(project: Project, ledger: Ledger) -> list[list[str]]:
 
 
 def to_csv(rows: list[list[str]]) -> bytes:
+    return CSV_HEAD + csv_rows(rows)
+
+
+def csv_rows(rows: list[list[str]]) -> bytes:
+    """The rows as they follow the header (files join them: each row stands alone)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(rows)
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _head() -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(COLUMNS)
     # UTF-8 with BOM: Excel on Windows opens it as UTF-8, not GBK.
     return buffer.getvalue().encode("utf-8-sig")
 
 
+CSV_HEAD = _head()
+
+
+def csv_rows_of(data: bytes | None) -> bytes | None:
+    """The rows of a file ``to_csv`` wrote; None if it is not one."""
+    if data is None or not data.startswith(CSV_HEAD):
+        return None
+    return data[len(CSV_HEAD) :]
+
+
 def to_json(ledgers: list[Ledger]) -> bytes:
-    data = [ledger.model_dump(mode="json", exclude_none=True) for ledger in ledgers]
+    return b"[" + b",".join(map(json_item, ledgers)) + b"]"
+
+
+def json_item(ledger: Ledger) -> bytes:
+    data = ledger.model_dump(mode="json", exclude_none=True)
     # Not indented, like data/export.json: json's C encoder runs only without indentation.
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def json_items_of(data: bytes | None) -> bytes | None:
+    """What is between the brackets of a file ``to_json`` wrote; None if it is not one."""
+    if data is None or not (data.startswith(b"[") and data.endswith(b"]")):
+        return None
+    return data[1:-1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from markupsafe import Markup
 
@@ -21,7 +22,8 @@ from site_builder.model.labels import FORM, SCORING_METHOD
 from site_builder.model.wording import points
 from site_builder.render import notices
 from site_builder.render.env import render
-from site_builder.render.report import build_report
+from site_builder.render.fingerprint import PageCache, write_kept
+from site_builder.render.takeaway import Drafted, draft_reports
 
 GRADE_CLASSES = ("rl-green", "rl-watch", "rl-yellow", "rl-red")
 GRADE_COLOURS = ("#2e7d32", "#1565c0", "#f9a825", "#c62828")
@@ -219,12 +221,23 @@ def ranking_views(site, results: Results) -> list[RankingView]:
     return views
 
 
-def write_pages(tree, site, nav_rounds: int, takeaways: dict | None = None) -> list[dict]:
+def write_pages(
+    tree,
+    site,
+    nav_rounds: int,
+    takeaways: dict | None = None,
+    reports: dict[str, Drafted] | None = None,
+    cache: PageCache | None = None,
+) -> list[dict]:
     """Write every evaluation page into ``tree``; return the nav entries of the section.
 
     With more than ``nav_rounds`` rankings the nav links only the overview, which lists
-    them all (render/tree.py says why).
+    them all (render/tree.py says why). ``reports`` are the ledgers' draft reports
+    (takeaway.draft_reports, made here if not given); with ``cache`` (the unit pages'
+    fingerprints, render/fingerprint.py) a scorecard or report page whose inputs are
+    unchanged is kept as the previous render wrote it.
     """
+    reports = draft_reports(site) if reports is None else reports
     project = site.project
     results = site.analysis.evaluation
     rankings = ranking_views(site, results)
@@ -258,28 +271,33 @@ def write_pages(tree, site, nav_rounds: int, takeaways: dict | None = None) -> l
             render("evaluation_round.md.j2", site=site, r=ranking),
         )
         for view in ranking.cards:
-            tree.write(view.url, render("evaluation_card.md.j2", site=site, v=view))
+            # The card's template reads ``v`` and, from ``site``, the settings (in the scope).
+            key = cache.key("card", view) if cache else ""
+            card = partial(render, "evaluation_card.md.j2", site=site, v=view)
+            write_kept(tree, cache, view.url, key, card)
     for ledger in project.ledgers:
-        report = build_report(project, site.analysis, ledger.round, ledger.unit)
-        if report is not None:
-            tree.write(
-                f"reports/{ledger.round}/{ledger.unit}.md",
-                render(
-                    "evaluation_report.md.j2",
-                    site=site,
-                    report=report,
-                    takeaway=(takeaways or {}).get(ledger.key, []),
-                ),
-            )
+        drafted = reports.get(ledger.key)
+        if drafted is None or drafted.report is None:
+            continue
+        report, takeaway = drafted.report, (takeaways or {}).get(ledger.key, [])
+        rel = f"reports/{ledger.round}/{ledger.unit}.md"
+        # What evaluation_report.md.j2 reads: the report, the downloads, two names.
+        named = (site.round_name(report.round), site.unit_link(ledger.key))
+        key = cache.key("report", drafted.text, takeaway, named) if cache else ""
+        page = partial(
+            render, "evaluation_report.md.j2", site=site, report=report, takeaway=takeaway
+        )
+        write_kept(tree, cache, rel, key, page)
     tree.write(
         "evaluation/notices/index.md",
         render("evaluation_notices.md.j2", site=site, notices=common),
     )
-    for notice in common:
-        tree.write(
-            f"evaluation/notices/{notice.item.code}.md",
-            render("evaluation_notice.md.j2", site=site, n=notice),
-        )
+    # A notice page names the rounds its problem was named in (by id, from the project).
+    named_in = [[project.round_by_id.get(rid) for rid in n.item.named_in] for n in common]
+    for notice, rounds in zip(common, named_in, strict=True):
+        key = cache.key("notice", notice, rounds) if cache else ""
+        page = partial(render, "evaluation_notice.md.j2", site=site, n=notice)
+        write_kept(tree, cache, f"evaluation/notices/{notice.item.code}.md", key, page)
     for bulletin in bulletins:
         tree.write(
             f"evaluation/bulletins/{bulletin.bulletin.id}.md",

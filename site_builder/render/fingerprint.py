@@ -24,7 +24,7 @@ import enum
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -155,6 +155,8 @@ class PageCache:
         self.current: dict[str, list] = {}
         self.rendered: list[str] = []
         self.reused: list[str] = []
+        # Indexes the keys look things up in, made once a build (the clues by unit).
+        self.index: dict[str, Any] = {}
 
     def key(self, *inputs: object) -> str:
         return self.digester.digest(self.scope, *inputs)
@@ -240,5 +242,26 @@ def unit_page_key(cache: PageCache, site: SiteData, page: Mapping[str, Any]) -> 
     as_of = site.as_of if dubian is not None else None
     analysis = site.analysis.ledger(u.key)
     # The 对账 view lists the unit's problem clues (rounds/clues/), which no view holds.
-    clues = [c for c in site.project.clues if (c.round, c.unit) == (r.id, u.unit.id)]
+    by_unit = cache.index.get("clues")
+    if by_unit is None:  # one pass over the clues, not one per unit page
+        by_unit = cache.index["clues"] = {}
+        for clue in site.project.clues:
+            by_unit.setdefault((clue.round, clue.unit), []).append(clue)
+    clues = by_unit.get((r.id, u.unit.id), [])
     return cache.key(r.id, r.name, *shown, analysis, feedback, clues, dubian, as_of, extra)
+
+
+def write_kept(
+    tree: DocsTree, cache: PageCache | None, rel: str, key: str, make: Callable[[], str | bytes]
+) -> bool:
+    """Write ``rel`` with what ``make`` returns unless the previous render wrote it for
+    ``key`` and it is unchanged (then kept); True if it was rendered. Without a cache,
+    always rendered."""
+    if cache is None:
+        tree.write(rel, make())
+        return True
+    if cache.reuse(tree, rel, key):
+        return False
+    if tree.write(rel, make()):
+        cache.wrote(rel, key)
+    return True

@@ -26,13 +26,15 @@ from functools import partial
 from importlib.metadata import version
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 from zipfile import ZIP_DEFLATED
 
 from openpyxl.writer.excel import ExcelWriter
 
 from site_builder.model import Ledger
 from site_builder.render import docx_report, package, report
-from site_builder.render.report import build_report
+from site_builder.render.pool import make_all
+from site_builder.render.report import RectificationReport, build_report
 from site_builder.render.views import SiteData
 from site_builder.sheets import layout
 from site_builder.sheets.export_xlsx import ledger_workbook
@@ -88,25 +90,31 @@ class _Kept:
             self.before = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             self.before = {}
-        self.after: dict[str, dict[str, str]] = {}
+        self.after: dict[str, dict[str, Any]] = {}
         self.code = _code()
 
     def unchanged(self, docs: Path, rel: str, key: str) -> int | None:
-        """The size of ``rel`` if the last build wrote it from the same input, else None."""
+        """The size of ``rel`` if the last build wrote it from the same input, else None.
+        A file of the size and modification time recorded is not read again."""
         entry = self.before.get(rel)
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
+        state = _stat(docs / rel)
+        if state is not None and state == entry.get("stat"):
+            self.after[rel] = entry
+            return state[0]
         try:
             data = (docs / rel).read_bytes()
         except OSError:
             return None
         if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
             return None
-        self.after[rel] = entry
+        self.after[rel] = {**entry, "stat": state}
         return len(data)
 
-    def record(self, rel: str, key: str, data: bytes) -> None:
-        self.after[rel] = {"key": key, "sha256": hashlib.sha256(data).hexdigest()}
+    def record(self, docs: Path, rel: str, key: str, data: bytes) -> None:
+        digest = hashlib.sha256(data).hexdigest()
+        self.after[rel] = {"key": key, "sha256": digest, "stat": _stat(docs / rel)}
 
     def save(self) -> None:
         temporary = self.path.with_name(self.path.name + ".tmp")
@@ -115,11 +123,49 @@ class _Kept:
         os.replace(temporary, self.path)
 
 
-def write_takeaways(tree, site: SiteData) -> dict[str, list[Download]]:
-    """Write every ledger's report and workbook into ``tree``; ledger key -> downloads."""
+@dataclass(frozen=True)
+class Drafted:
+    """A ledger's draft report, made once a build for its page and its .docx."""
+
+    report: RectificationReport | None
+    text: str  # its repr: what the report page's and the .docx's fingerprints read
+
+
+def draft_reports(site: SiteData) -> dict[str, Drafted]:
+    """Every ledger's draft report (None where it has none), by ledger key."""
+    found = {}
+    for ledger in site.project.ledgers:
+        drafted = build_report(site.project, site.analysis, ledger.round, ledger.unit)
+        found[ledger.key] = Drafted(drafted, repr(drafted))
+    return found
+
+
+@dataclass(frozen=True)
+class _File:
+    rel: str
+    key: str
+    make: Callable[[], bytes]
+    title: str
+    filename: str
+    size: int | None  # of the file the last build wrote from the same input
+
+
+def write_takeaways(
+    tree,
+    site: SiteData,
+    reports: dict[str, Drafted] | None = None,
+    digest: Callable[[object], str] | None = None,
+) -> dict[str, list[Download]]:
+    """Write every ledger's report and workbook into ``tree``; ledger key -> downloads.
+
+    ``reports`` are the draft reports (``draft_reports``) and ``digest`` a content digest
+    of a record (render/fingerprint.py's), both shared with the pages; made here if not
+    given. The files to make are made on every core (render/pool.py)."""
     kept = _Kept(tree.docs_dir.parent / CACHE_NAME)
     project = site.project
-    found: dict[str, list[Download]] = {}
+    reports = draft_reports(site) if reports is None else reports
+    dump: Callable[[Any], str] = digest or Ledger.model_dump_json
+    planned: dict[str, list[_File]] = {}
     for ledger in sorted(project.ledgers, key=lambda led: (led.round, led.unit)):
         when = site.analysis.changed_at(ledger.key)
         unit = project.unit_by_id.get(ledger.unit)
@@ -127,19 +173,31 @@ def write_takeaways(tree, site: SiteData) -> dict[str, list[Download]]:
         name = f"{unit.name if unit else ledger.unit}-{round_.name if round_ else ledger.round}"
         stem = f"downloads/{ledger.round}-{ledger.unit}"
         files = []
-        drafted = build_report(project, site.analysis, ledger.round, ledger.unit)
-        if drafted is not None:
-            make = partial(docx_report.report_docx, drafted, when)
-            key = _key(kept.code, when, repr(drafted))
+        drafted = reports.get(ledger.key)
+        if drafted is not None and drafted.report is not None:
+            make = partial(docx_report.report_docx, drafted.report, when)
+            key = _key(kept.code, when, drafted.text)
             rel, saved = f"{stem}.docx", f"{name}-整改报告（草稿）.docx"
-            files.append(_write(tree, kept, rel, key, make, "整改报告", saved))
+            files.append(_plan(tree, kept, rel, key, make, "整改报告", saved))
         make = partial(_workbook, ledger, site, when)
-        key = _key(kept.code, when, ledger.model_dump_json(), name, _labels(site, ledger))
+        key = _key(kept.code, when, dump(ledger), name, _labels(site, ledger))
         rel, saved = f"{stem}.xlsx", f"{name}-整改台账.xlsx"
-        files.append(_write(tree, kept, rel, key, make, "整改台账", saved))
-        found[ledger.key] = files
+        files.append(_plan(tree, kept, rel, key, make, "整改台账", saved))
+        planned[ledger.key] = files
+    pending = [f for files in planned.values() for f in files if f.size is None]
+    made = dict(zip((f.rel for f in pending), make_all([f.make for f in pending]), strict=True))
+    found = {key: [_write(tree, kept, f, made) for f in files] for key, files in planned.items()}
     kept.save()
     return found
+
+
+def _stat(path: Path) -> list[int] | None:
+    """[size, modification time in ns] of a regular file; None for anything else."""
+    try:
+        found = path.lstat()
+    except OSError:
+        return None
+    return [found.st_size, found.st_mtime_ns] if path.is_file() and not path.is_symlink() else None
 
 
 def _key(*parts: object) -> str:
@@ -150,16 +208,19 @@ def _labels(site: SiteData, ledger: Ledger) -> str:
     return "|".join(site.project.category_label(p.category) for p in ledger.problems)
 
 
-def _write(
+def _plan(
     tree, kept: _Kept, rel: str, key: str, make: Callable[[], bytes], title: str, filename: str
-) -> Download:
-    size = kept.unchanged(tree.docs_dir, rel, key)
-    if size is not None and tree.keep(rel):
-        return Download(rel, title, size, filename)
-    data = make()
-    tree.write(rel, data)
-    kept.record(rel, key, data)
-    return Download(rel, title, len(data), filename)
+) -> _File:
+    return _File(rel, key, make, title, filename, kept.unchanged(tree.docs_dir, rel, key))
+
+
+def _write(tree, kept: _Kept, file: _File, made: dict[str, bytes]) -> Download:
+    if file.size is not None and tree.keep(file.rel):
+        return Download(file.rel, file.title, file.size, file.filename)
+    data = made[file.rel] if file.rel in made else file.make()
+    tree.write(file.rel, data)
+    kept.record(tree.docs_dir, file.rel, file.key, data)
+    return Download(file.rel, file.title, len(data), file.filename)
 
 
 def _workbook(ledger: Ledger, site: SiteData, when: datetime) -> bytes:

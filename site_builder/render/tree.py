@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from site_builder.export import EXPORT_PATH, export_json
+from site_builder.export import EXPORT_PATH, Fragments, export_json
 from site_builder.render import (
     audit,
     disclosure,
@@ -24,6 +25,7 @@ ASSETS = ("rectify.css", "rectify.js", "rectify-search.js")
 # is on every page, so its size multiplies by the number of pages (a city of 80
 # rounds made it a third of every page's HTML).
 NAV_ROUNDS = 12
+FRAGMENTS_FILE = "export-fragments.json"  # in OUT, beside render-fingerprints.json
 
 
 @dataclass
@@ -59,8 +61,10 @@ class DocsTree:
         return True
 
     def keep(self, rel: str) -> bool:
-        """Count ``rel`` as written, unchanged, without reading it; False if already taken."""
-        if not (self.docs_dir / rel).resolve().is_relative_to(self.docs_dir.resolve()):
+        """Count ``rel`` as written, unchanged, without reading it; False if already taken.
+        Nothing is written: the path is checked by its text, not resolved on the disk."""
+        normal = posixpath.normpath(rel)
+        if normal.startswith(("/", "../")) or normal in ("..", ".") or "\\" in rel:
             raise ValueError(f"refusing to keep a file outside the docs folder: {rel}")
         if rel.casefold() in self.written:
             return False
@@ -91,20 +95,50 @@ def _same_content(target: Path, data: bytes) -> bool:
 
 
 def write_downloads(
-    tree: DocsTree, site: views.SiteData, takeaways: dict[str, list[takeaway.Download]]
+    tree: DocsTree,
+    site: views.SiteData,
+    takeaways: dict[str, list[takeaway.Download]],
+    cache: PageCache | None = None,
 ) -> None:
+    """The downloads page, each ledger's CSV and JSON and the whole district's.
+
+    With ``cache`` (the unit pages' fingerprints) a ledger's files are kept when the
+    ledger, its unit's name and its category labels are unchanged; the district's files
+    are those files' rows joined, so they are put together from the kept files."""
     project = site.project
     ledgers = sorted(project.ledgers, key=lambda led: (led.round, led.unit))
     tree.write("downloads/index.md", render("downloads.md.j2", site=site, takeaways=takeaways))
-    rows = []
+    csv_parts, json_parts = [], []
     for ledger in ledgers:
-        own = downloads.ledger_rows(project, ledger)
-        rows += own
         name = f"downloads/{ledger.round}-{ledger.unit}"
-        tree.write(f"{name}.csv", downloads.to_csv(own))
-        tree.write(f"{name}.json", downloads.to_json([ledger]))
-    tree.write("downloads/ledger.csv", downloads.to_csv(rows))
-    tree.write("downloads/ledger.json", downloads.to_json(ledgers))
+        unit = project.unit_by_id.get(ledger.unit)
+        labels = [project.category_label(p.category) for p in ledger.problems]
+        key = cache.key("downloads", ledger, unit.name if unit else "", labels) if cache else ""
+        rows = csv_text = json_text = None
+        if cache is not None and cache.reuse(tree, f"{name}.csv", key):
+            csv_text = downloads.csv_rows_of(_read(tree, f"{name}.csv"))
+        if csv_text is None:
+            rows = downloads.ledger_rows(project, ledger)
+            csv_text = downloads.csv_rows(rows)
+            if tree.write(f"{name}.csv", downloads.CSV_HEAD + csv_text) and cache is not None:
+                cache.wrote(f"{name}.csv", key)
+        if cache is not None and cache.reuse(tree, f"{name}.json", key):
+            json_text = downloads.json_items_of(_read(tree, f"{name}.json"))
+        if json_text is None:
+            json_text = downloads.json_item(ledger)
+            if tree.write(f"{name}.json", b"[" + json_text + b"]") and cache is not None:
+                cache.wrote(f"{name}.json", key)
+        csv_parts.append(csv_text)
+        json_parts.append(json_text)
+    tree.write("downloads/ledger.csv", downloads.CSV_HEAD + b"".join(csv_parts))
+    tree.write("downloads/ledger.json", b"[" + b",".join(json_parts) + b"]")
+
+
+def _read(tree: DocsTree, rel: str) -> bytes | None:
+    try:
+        return (tree.docs_dir / rel).read_bytes()
+    except OSError:
+        return None
 
 
 def write_dubian(tree: DocsTree, site: views.SiteData, dubian: dict) -> None:
@@ -163,9 +197,12 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     tree.write("warnings/index.md", render("warnings.md.j2", site=site))
     tree.write("warnings/green.md", render("warnings_green.md.j2", site=site))
     # Each ledger's report (.docx) and workbook (.xlsx): first, as unit pages give sizes.
-    takeaways = takeaway.write_takeaways(tree, site)
-    # A unit page whose inputs are unchanged is neither rendered nor rewritten.
+    # A page whose inputs are unchanged is neither rendered nor rewritten: unit pages,
+    # reports, scorecards, each ledger's CSV and JSON (render/fingerprint.py).
     fingerprints = unit_page_cache(site, docs_dir)
+    # Each ledger's draft report, once: for its .docx and its page.
+    reports = takeaway.draft_reports(site)
+    takeaways = takeaway.write_takeaways(tree, site, reports, fingerprints.digester.digest)
     for round_view in site.rounds:
         tree.write(f"rounds/{round_view.id}.md", render("round.md.j2", site=site, r=round_view))
         for unit_view in round_view.units:
@@ -185,14 +222,17 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
     tree.write("cases/index.md", render("cases.md.j2", site=site))
     for case in site.cases:
         tree.write(f"cases/{case.case.id}.md", render("case.md.j2", site=site, c=case))
-    write_downloads(tree, site, takeaways)
+    write_downloads(tree, site, takeaways, fingerprints)
     if internal:  # who changed the rules and who approved: for the office only
         rows = audit.governance_rows(site.history.governance)
         notices = [d for d in site.diagnostics if d.code in audit.AUDIT_CODES]
         tree.write("audit/index.md", render("audit.md.j2", site=site, rows=rows, notices=notices))
     # The data export, from the same analysis (a public site's: from the redacted records).
     audience, commit = site.build.get("audience", "internal"), site.build.get("commit")
-    tree.write(EXPORT_PATH, export_json(site.project, site.analysis, audience, commit))
+    # Each ledger's entry is kept as the last build serialised it while its inputs are.
+    fragments = Fragments(docs_dir.parent / FRAGMENTS_FILE, fingerprints.key)
+    tree.write(EXPORT_PATH, export_json(site.project, site.analysis, audience, commit, fragments))
+    fragments.save()
     tree.write("search.md", render("search.md.j2"))
     if internal:
         write_dubian(tree, site, dubian)
@@ -223,7 +263,8 @@ def render_docs(site: views.SiteData, docs_dir: Path) -> DocsTree:
         tree.nav.insert(2, {"督办": "dubian/index.md"})
         if site.months:
             tree.nav.insert(3, {"月报": "months/index.md"})
-    tree.nav.append({"量化评估": evaluation.write_pages(tree, site, NAV_ROUNDS, takeaways)})
+    scored = evaluation.write_pages(tree, site, NAV_ROUNDS, takeaways, reports, fingerprints)
+    tree.nav.append({"量化评估": scored})
     if site.guides:
         tree.nav.append({"使用指南": [{g.title: f"guide/{g.name}"} for g in site.guides]})
     tree.remove_stale()
