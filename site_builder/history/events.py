@@ -76,6 +76,8 @@ def diff_ledgers(key: str, old: Ledger | None, new: Ledger | None) -> list[ItemC
             # Its accountability entries went with it (append-only: reported as such).
             changes += _accountability(ref, p_old, p_old.model_copy(update={"accountability": []}))
             continue  # its measures went with it: one change, not one per measure
+        elif p_old == p_new:
+            continue  # the same problem, measures and all (its lines too): nothing changed
         else:
             changes += _problem_status(ref, p_old, p_new)
         m_before = _by_id(p_old.measures) if p_old else {}
@@ -115,6 +117,12 @@ def _dump(value: object) -> object:
     return value.model_dump() if hasattr(value, "model_dump") else value
 
 
+def _same(old: object, new: object) -> bool:
+    """Whether two field values dump equal; equal values (records compared with their
+    lines) always do, so the dump is only made when they differ."""
+    return old == new or _dump(old) == _dump(new)
+
+
 def _rewrite(ref: str, fields: list[str], old: Any, new: Any) -> ItemChange:
     """A closed or withdrawn item edited in place: which fields, and from what to what."""
     what = "、".join(FIELD_LABELS[f] for f in fields)
@@ -133,6 +141,8 @@ def _summary(value: object) -> str:
 def _accountability(ref: str, old: Problem, new: Problem) -> list[ItemChange]:
     """Accountability entries are append-only: every earlier entry must still be there as it
     was; corrections are new entries that supersede an earlier one."""
+    if old.accountability == new.accountability:
+        return []  # equal records (lines included) dump equal: none gone
     remaining = [_dump(a) for a in new.accountability]
     gone = []
     for entry in old.accountability:
@@ -150,6 +160,8 @@ def _accountability(ref: str, old: Problem, new: Problem) -> list[ItemChange]:
 def _measure_changes(ref: str, old: Measure | None, new: Measure | None) -> list[ItemChange]:
     if new is None:
         return [ItemChange(ref, Kind.DELETED, old=old.text if old else None)]
+    if old == new:
+        return []  # the same record, lines included: nothing below can differ
     out = []
     if old is None:
         out.append(ItemChange(ref, Kind.CREATED, new=new.text))
@@ -166,7 +178,7 @@ def _measure_changes(ref: str, old: Measure | None, new: Measure | None) -> list
     if old is None:
         return out
     if old.status in ("done", "withdrawn") and new.status == old.status:
-        changed = [f for f in _FROZEN_MEASURE if _dump(getattr(old, f)) != _dump(getattr(new, f))]
+        changed = [f for f in _FROZEN_MEASURE if not _same(getattr(old, f), getattr(new, f))]
         return out + ([_rewrite(ref, changed, old, new)] if changed else [])
     if old.deadline != new.deadline:
         if old.deadline and new.deadline and new.deadline > old.deadline:
@@ -183,6 +195,8 @@ def _measure_changes(ref: str, old: Measure | None, new: Measure | None) -> list
             out.append(
                 ItemChange(ref, Kind.OWNER_CHANGED, getattr(old, field), getattr(new, field))
             )
+    if old.evidence == new.evidence:
+        return out
     old_ev = [e.title for e in old.evidence]
     new_ev = [e.title for e in new.evidence]
     out += [ItemChange(ref, Kind.EVIDENCE_ADDED, new=e) for e in new_ev if e not in old_ev]

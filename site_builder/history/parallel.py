@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from site_builder.history.cache import BlobCache, parse_packed
@@ -31,6 +31,8 @@ from site_builder.history.cache import BlobCache, parse_packed
 MIN_BLOBS = 400
 CHUNK = 32  # blobs a task: big enough to amortise the round trip, small to keep order
 MAX_WORKERS = 4
+_DONE: Future[list[bytes]] = Future()
+_DONE.set_result([])
 
 
 def workers() -> int:
@@ -66,17 +68,24 @@ class ParallelParse:
     def feed(self, read: Callable[[str], bytes]) -> None:
         if self.pool is None:
             return
-        jobs = [(read(blob), path) for blob, path in self.wanted]
-        chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+        # Each chunk goes to the pool as soon as its blobs are read: parsing starts while
+        # git still streams the rest, instead of after every blob is in memory.
+        futures: list[Future[list[bytes]]] = []
         try:
-            results = self.pool.map(parse_packed, chunks)
+            for start in range(0, len(self.wanted), CHUNK):
+                chunk = [(read(blob), path) for blob, path in self.wanted[start : start + CHUNK]]
+                futures.append(self.pool.submit(parse_packed, chunk))
         except BrokenProcessPool:  # a parsing process died before the work was sent
+            for future in futures:
+                future.cancel()
             return
         keys = (f"{blob}:{path}" for blob, path in self.wanted)
 
         def arriving() -> Iterator[tuple[str, bytes]]:
             try:
-                for chunk in results:
+                for at, future in enumerate(futures):
+                    chunk = future.result()
+                    futures[at] = _DONE  # its results now belong to the cache alone
                     for packed in chunk:
                         yield next(keys), packed
             except BrokenProcessPool:  # a parsing process died (out of memory, killed)

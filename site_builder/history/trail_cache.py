@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from site_builder.diagnostics import Diagnostic
-from site_builder.history.cache import SCHEMA_VERSION, code_digest, dumps, read_pickle, write_atomic
+from site_builder.history.cache import SCHEMA_VERSION, code_digest, dump_atomic, read_pickle
 from site_builder.history.events import Kind
 from site_builder.history.git import GitError, GraphCommit, Repository
 from site_builder.history.signoff import SignOff, State, brought_in
@@ -53,7 +53,7 @@ class TrailCache:
 
     def save(self, trail: Trail) -> None:
         if self.path:
-            write_atomic(self.path, dumps(trail))
+            dump_atomic(self.path, trail)
 
 
 def trail_key() -> str:
