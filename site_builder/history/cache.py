@@ -11,7 +11,6 @@ written through the same helpers (``dumps``, ``write_atomic``, ``read_pickle``).
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import pickle
 import tempfile
@@ -19,31 +18,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from site_builder.diagnostics import Diagnostic
+from site_builder.load.cache import RecordPickler, dumps
 from site_builder.load.records import build_record
 from site_builder.load.yaml_strict import parse_yaml
 from site_builder.model.ledger import Ledger
-from site_builder.model.source import Source
 
 # Bump when the model or the loader changes what a blob parses into.
 SCHEMA_VERSION = 3  # 3: control characters refused by the loader (Y014, Y015)
 CACHE_FORMAT = 2  # 2: each parsed blob pickled on its own, unpickled when used
 
 Parsed = tuple[Ledger | None, list[Diagnostic]]
-
-
-class _Pickler(pickle.Pickler):
-    # A slotted dataclass pickles through dataclasses.fields() on every instance, which
-    # made saving the cache slower than parsing; its constructor is the same state.
-    def reducer_override(self, obj):
-        if type(obj) is Source:
-            return Source, (obj.file, obj.line, obj.col, obj.commit)
-        return NotImplemented
-
-
-def dumps(value: object) -> bytes:
-    out = io.BytesIO()
-    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-    return out.getvalue()
 
 
 def dump_atomic(path: Path, value: object) -> None:
@@ -54,7 +38,7 @@ def dump_atomic(path: Path, value: object) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+            RecordPickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
     except BaseException:
         os.unlink(tmp)
         raise

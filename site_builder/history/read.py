@@ -9,10 +9,7 @@ approvals' signatures, and sign-offs are decided once both are done.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 from site_builder.diagnostics import Diagnostic, diag
@@ -41,6 +38,7 @@ from site_builder.history.trail_cache import (
 )
 from site_builder.history.values import Event, History
 from site_builder.history.verify import keyring, verify
+from site_builder.load.project import cyclic_gc_paused
 from site_builder.model.district import Signers
 
 
@@ -57,7 +55,7 @@ def read_history(
     accepted for callers that have it. ``repo``, if given, is the repository at ``root``
     already open (a build opens it once); it stays open.
     """
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         if repo is not None:
             return _read(repo, cache_dir)
         try:
@@ -66,21 +64,6 @@ def read_history(
             return History(), [diag("H005", ".", detail="这里不是 git 仓库")]
         with opened:
             return _read(opened, cache_dir)
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Reading a history builds millions of objects that stay alive (the parsed ledgers,
-    events, the graph) and creates no garbage cycles; Python's cycle collector would
-    walk them over and over: 40% of the time at 2,000 units. Reference counting still
-    frees everything; the collector is back on (as it was) when the read is done."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read(repo: Repository, cache_dir: Path | None) -> tuple[History, list[Diagnostic]]:

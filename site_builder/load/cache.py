@@ -110,7 +110,7 @@ class LoadCache:
         self.parses += 1
         self._changed = True
         result = parse()
-        self._new[key] = (digest, _dumps(result))
+        self._new[key] = (digest, dumps(result))
         return result
 
     def save(self) -> None:
@@ -135,18 +135,20 @@ class LoadCache:
         self._old, self._changed = dict(self._new), False
 
 
-class _Pickler(pickle.Pickler):
-    # A slotted dataclass pickles its state through dataclasses.fields() on every
-    # instance, and unpickles it the same way: its constructor is the same state, faster.
+class RecordPickler(pickle.Pickler):
+    """Pickles records as the caches keep them (this one and the history's blob cache).
+    A slotted dataclass pickles its state through dataclasses.fields() on every instance,
+    and unpickles it the same way: its constructor is the same state, faster."""
+
     def reducer_override(self, obj: Any) -> Any:
         if type(obj) is Source:
             return Source, (obj.file, obj.line, obj.col, obj.commit)
         return NotImplemented
 
 
-def _dumps(value: object) -> bytes:
+def dumps(value: object) -> bytes:
     out = io.BytesIO()
-    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    RecordPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
     return out.getvalue()
 
 
