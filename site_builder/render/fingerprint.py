@@ -164,7 +164,7 @@ class PageCache:
     def reuse(self, tree: DocsTree, rel: str, key: str) -> bool:
         """Keep ``rel`` as the previous render wrote it, if its key and file are unchanged."""
         entry = self.previous.get(rel)
-        if entry is None or entry[0] != key or _file_state(self.docs_dir / rel) != entry[1:]:
+        if entry is None or entry[0] != key or file_state(self.docs_dir / rel) != entry[1:]:
             return False
         if tree.keep(rel):
             self.current[rel] = entry
@@ -173,7 +173,7 @@ class PageCache:
 
     def wrote(self, rel: str, key: str) -> None:
         """``rel`` was rendered and written for ``key`` (call after ``DocsTree.write``)."""
-        state = _file_state(self.docs_dir / rel)
+        state = file_state(self.docs_dir / rel)
         if state is not None and rel not in self.current:
             self.current[rel] = [key, *state]
         self.rendered.append(rel)
@@ -186,7 +186,8 @@ class PageCache:
         os.replace(temporary, self.path)
 
 
-def _file_state(path: Path) -> list[int] | None:
+def file_state(path: Path) -> list[int] | None:
+    """[size, modification time in ns] of a regular file; None for anything else."""
     try:
         found = path.lstat()
     except OSError:

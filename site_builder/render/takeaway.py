@@ -33,6 +33,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from site_builder.model import Ledger
 from site_builder.render import docx_report, package, report
+from site_builder.render.fingerprint import file_state
 from site_builder.render.pool import make_all
 from site_builder.render.report import RectificationReport, build_report
 from site_builder.render.views import SiteData
@@ -99,7 +100,7 @@ class _Kept:
         entry = self.before.get(rel)
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
-        state = _stat(docs / rel)
+        state = file_state(docs / rel)
         if state is not None and state == entry.get("stat"):
             self.after[rel] = entry
             return state[0]
@@ -114,7 +115,7 @@ class _Kept:
 
     def record(self, docs: Path, rel: str, key: str, data: bytes) -> None:
         digest = hashlib.sha256(data).hexdigest()
-        self.after[rel] = {"key": key, "sha256": digest, "stat": _stat(docs / rel)}
+        self.after[rel] = {"key": key, "sha256": digest, "stat": file_state(docs / rel)}
 
     def save(self) -> None:
         temporary = self.path.with_name(self.path.name + ".tmp")
@@ -189,15 +190,6 @@ def write_takeaways(
     found = {key: [_write(tree, kept, f, made) for f in files] for key, files in planned.items()}
     kept.save()
     return found
-
-
-def _stat(path: Path) -> list[int] | None:
-    """[size, modification time in ns] of a regular file; None for anything else."""
-    try:
-        found = path.lstat()
-    except OSError:
-        return None
-    return [found.st_size, found.st_mtime_ns] if path.is_file() and not path.is_symlink() else None
 
 
 def _key(*parts: object) -> str:
