@@ -94,6 +94,20 @@ def test_monthly_figures_equal_the_sites_as_of_the_months_end(demo_repo, tmp_pat
     }
 
 
+def month_site(root, as_of: date, cache):
+    """The site's data with its month pages, as a build on ``as_of`` makes it."""
+    from site_builder.analyse.months import monthly_series, trend
+    from site_builder.pipeline import check_project
+
+    project, diagnostics = check_project(root)
+    history, _ = read_history(root, project.signers)
+    analysis = analyse(project, history, as_of)
+    site = build_site_data(project, analysis, diagnostics)
+    site.months = monthly_series(root, project, analysis, cache)
+    site.trend = trend(site.months)
+    return site
+
+
 def run_monthly(repo, month: str, out) -> dict:
     result = subprocess.run(
         [sys.executable, "-m", "site_builder", "monthly", month, "--root", str(repo),
@@ -345,8 +359,6 @@ def test_a_rebuild_after_one_merge_renders_only_the_current_months_page(
 ) -> None:
     from datetime import datetime
 
-    from site_builder.analyse.months import monthly_series, trend
-    from site_builder.pipeline import check_project
     from site_builder.render.months_view import MONTH_STATE_FILE
     from site_builder.render.tree import render_docs
 
@@ -365,12 +377,7 @@ def test_a_rebuild_after_one_merge_renders_only_the_current_months_page(
     )  # fmt: skip
 
     def build(out):
-        project, diagnostics = check_project(root)
-        history, _ = read_history(root, project.signers)
-        analysis = analyse(project, history, date(2018, 2, 20))
-        site = build_site_data(project, analysis, diagnostics)
-        site.months = monthly_series(root, project, analysis, out / "month-reports")
-        site.trend = trend(site.months)
+        site = month_site(root, date(2018, 2, 20), out / "month-reports")
         render_docs(site, out / "docs")
         state = json.loads((out / MONTH_STATE_FILE).read_text(encoding="utf-8"))
         return site, state["rendered"]

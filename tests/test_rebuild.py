@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.pipeline import build
-from site_builder.site.csp import secure_site
+from site_builder.site import pages as site_pages
 from site_builder.site.engine import STATE_FILE, run_mkdocs
 from site_builder.site.hooks import split_blocks
 
@@ -32,6 +32,15 @@ def mtimes(site: Path) -> dict[str, int]:
     }
 
 
+def rename_problem(root: Path) -> None:
+    """One ledger's change: a problem's title reworded."""
+    ledger = root / LEDGER
+    ledger.write_text(
+        ledger.read_text(encoding="utf-8").replace("公务用车管理不规范", "公车使用登记不全"),
+        encoding="utf-8",
+    )
+
+
 def built(root: Path, out: Path) -> Path:
     result = build(root, out, as_of=AS_OF)
     assert result.site_dir is not None, [d.as_text() for d in result.diagnostics]
@@ -44,11 +53,7 @@ def test_a_changed_ledger_re_renders_its_pages_only(make_repo, tmp_path) -> None
     assert engine_state(out)["incremental"] is False
     before = mtimes(site)
 
-    ledger = root / LEDGER
-    ledger.write_text(
-        ledger.read_text(encoding="utf-8").replace("公务用车管理不规范", "公车使用登记不全"),
-        encoding="utf-8",
-    )
+    rename_problem(root)
     site = built(root, out)
     assert engine_state(out)["incremental"] is True
     after = mtimes(site)
@@ -143,7 +148,7 @@ def test_the_hook_changes_no_byte_of_the_site(make_repo, tmp_path) -> None:
     without.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
     run_mkdocs(without, dirty=False)
     plain = out / "site.plain"
-    secure_site(plain)  # the build puts the same Content-Security-Policy in every page
+    site_pages.secure(plain, None)  # the build puts the same Content-Security-Policy in every page
     pages = sorted(p.relative_to(plain) for p in plain.rglob("*.html"))
     assert len(pages) > 10
     for page in pages:
@@ -183,11 +188,7 @@ def test_a_rebuild_reads_only_the_pages_mkdocs_rewrote(make_repo, tmp_path) -> N
     root, out = make_repo(), tmp_path / "out"
     site = built(root, out)
     assert engine_state(out)["pages_read"] == len(mtimes(site))
-    ledger = root / LEDGER
-    ledger.write_text(
-        ledger.read_text(encoding="utf-8").replace("公务用车管理不规范", "公车使用登记不全"),
-        encoding="utf-8",
-    )
+    rename_problem(root)
     before = mtimes(site)
     site = built(root, out)
     rewritten = [page for page, when in mtimes(site).items() if when != before.get(page)]
@@ -196,15 +197,13 @@ def test_a_rebuild_reads_only_the_pages_mkdocs_rewrote(make_repo, tmp_path) -> N
     # Every page carries the policy the headers name, as a full read of the site gives.
     check = tmp_path / "check"
     shutil.copytree(site, check)
-    secure_site(check)
+    site_pages.secure(check, None)
     for page in mtimes(site):
         assert (site / page).read_bytes() == (check / page).read_bytes(), page
     assert (site / "_headers").read_text() == (check / "_headers").read_text()
 
 
 def test_a_new_inline_script_puts_the_new_policy_in_every_page(tmp_path) -> None:
-    from site_builder.site import pages
-
     site, out = tmp_path / "site", tmp_path / "out"
     out.mkdir()
     page = '<html><head>\n<meta charset="utf-8">\n<title>{t}</title></head><body>{b}</body></html>'
@@ -213,12 +212,12 @@ def test_a_new_inline_script_puts_the_new_policy_in_every_page(tmp_path) -> None
         (site / name / "index.html").write_text(
             page.format(t=name, b="<script>var x = 1;</script>"), encoding="utf-8"
         )
-    scanned, policy = pages.secure(site, None)
-    pages.write_state(out, scanned, policy)
+    scanned, policy = site_pages.secure(site, None)
+    site_pages.write_state(out, scanned, policy)
     assert scanned.read == {"a/index.html", "b/index.html"}
 
     # Nothing changed: nothing is read, nothing rewritten.
-    again, same = pages.secure(site, out)
+    again, same = site_pages.secure(site, out)
     assert again.read == set() and same == policy
 
     # A page brings a new inline script: only it is read, and every page gets the policy.
@@ -226,14 +225,14 @@ def test_a_new_inline_script_puts_the_new_policy_in_every_page(tmp_path) -> None
         page.format(t="b", b="<script>var x = 1;</script><script>var y = 2;</script>"),
         encoding="utf-8",
     )
-    changed, new = pages.secure(site, out)
+    changed, new = site_pages.secure(site, out)
     assert changed.read == {"b/index.html"} and new != policy
     for name in ("a", "b"):
         assert new.strip() in (site / name / "index.html").read_text(encoding="utf-8")
 
     # A record that cannot be read is no record: every page is read.
-    (out / pages.STATE_FILE).write_bytes(b"\x00garbage{")
-    assert pages.secure(site, out)[0].read == {"a/index.html", "b/index.html"}
+    (out / site_pages.STATE_FILE).write_bytes(b"\x00garbage{")
+    assert site_pages.secure(site, out)[0].read == {"a/index.html", "b/index.html"}
 
 
 def test_a_rebuild_never_writes_into_the_site_in_place(make_repo, tmp_path) -> None:
@@ -251,11 +250,7 @@ def test_a_rebuild_never_writes_into_the_site_in_place(make_repo, tmp_path) -> N
     files = [p for p in witness.rglob("*") if p.is_file()]
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
-    ledger = root / LEDGER
-    ledger.write_text(
-        ledger.read_text(encoding="utf-8").replace("公务用车管理不规范", "公车使用登记不全"),
-        encoding="utf-8",
-    )
+    rename_problem(root)
     site = built(root, out)
     assert engine_state(out)["incremental"] is True
     changed = [p for p in files if hashlib.sha256(p.read_bytes()).hexdigest() != before[p]]

@@ -77,18 +77,6 @@ def security_headers(hashes: set[str]) -> dict[str, str]:
     return {"Content-Security-Policy": policy(hashes), **OTHER_HEADERS}
 
 
-def secure_site(site: Path) -> dict[str, str]:
-    """Put the policy in every page of ``site`` and write the header files; the headers."""
-    pages = sorted(site.rglob("*.html"))
-    texts = {path: path.read_text(encoding="utf-8") for path in pages}
-    hashes: set[str] = set()
-    for text in texts.values():
-        hashes |= inline_script_hashes(text)
-    for path, text in texts.items():
-        _put_policy(path, text, meta_policy(hashes))
-    return write_header_files(site, hashes)
-
-
 def meta_policy(hashes: set[str]) -> str:
     return f'<meta http-equiv="Content-Security-Policy" content="{policy(hashes, True)}">\n'
 
